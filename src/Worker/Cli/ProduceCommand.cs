@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Fairlane.Contracts.Events;
+using Fairlane.Contracts.Producing;
+using Fairlane.Worker.Configuration;
+
+namespace Fairlane.Worker.Cli;
+
+/// <summary>`fairlane produce --demo N`: N valid, tenant-keyed webhook events over several tenants.</summary>
+internal static class ProduceCommand
+{
+    private static readonly string[] ChannelTypes = ["eposnow", "wix", "deliveroo"];
+
+    public static async Task<int> RunAsync(CommandLine line)
+    {
+        if (!line.Has("--demo")) throw new UsageException("produce needs --demo N (how many events to send).");
+        var count = line.GetInt("--demo", 0, 1, 100_000_000);
+        var tenants = line.GetInt("--tenants", 8, 1, 10_000);
+        var kafka = CliConfiguration.Build(line.ConfigurationArgs).GetValidated<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
+
+        using var producer = new FairlaneProducer(kafka.BootstrapServers, "fairlane-demo");
+        var topic = kafka.Topics.Webhooks;
+        var failures = new DeliveryFailures();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var envelope = EnvelopeCodec.Create(DemoTenant(i % tenants), EventTypes.StockChanged, DemoEvent(i), FairlaneJsonContext.Default.StockChanged);
+            ProduceWhenQueueHasRoom(producer, topic, envelope, failures);
+        }
+        var pending = producer.Flush(TimeSpan.FromSeconds(60));
+        clock.Stop();
+        if (failures.Count > 0 || pending > 0)
+        {
+            await Console.Error.WriteLineAsync($"fairlane: {failures.Count} event(s) failed and {pending} were still queued: {failures.First}");
+            return ExitCodes.Failure;
+        }
+        Console.WriteLine($"Sent {count} events to {topic} for {tenants} tenant(s) in {clock.Elapsed.TotalSeconds:F2} s.");
+        return ExitCodes.Ok;
+    }
+
+    public static string DemoTenant(int i) => $"demo-{i + 1:00}";
+
+    private static StockChanged DemoEvent(int i) => new()
+    {
+        ChannelType = ChannelTypes[i % ChannelTypes.Length],
+        ChannelId = $"{ChannelTypes[i % ChannelTypes.Length]}-main",
+        ExternalId = $"item-{i % 50:000}",
+        Quantity = Random.Shared.Next(0, 100),
+        Sequence = i,
+    };
+
+    private static void ProduceWhenQueueHasRoom(FairlaneProducer producer, string topic, EventEnvelope envelope, DeliveryFailures failures)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, envelope, failures.Observe);
+                return;
+            }
+            catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // The client's local queue is full: let deliveries drain, then try again.
+                producer.Flush(TimeSpan.FromMilliseconds(100));
+            }
+        }
+    }
+
+    /// <summary>Counts failed deliveries; reports arrive on the producer's delivery thread.</summary>
+    private sealed class DeliveryFailures
+    {
+        private int _count;
+        public int Count => Volatile.Read(ref _count);
+        public string? First { get; private set; }
+
+        public void Observe(DeliveryReport<string, byte[]> report)
+        {
+            if (!report.Error.IsError) return;
+            if (Interlocked.Increment(ref _count) == 1) First = report.Error.Reason;
+        }
+    }
+}

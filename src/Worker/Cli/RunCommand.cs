@@ -1,0 +1,33 @@
+using Fairlane.Worker.Hosting;
+
+namespace Fairlane.Worker.Cli;
+
+/// <summary>`fairlane run`: the daemon, until SIGINT/SIGTERM or a fault.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(CommandLine line)
+    {
+        await using var app = FairlaneHost.Build(line.ConfigurationArgs);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Fairlane.Worker");
+        try
+        {
+            // Not RunAsync: it disposes the host, and the services must still be asked how they ended.
+            await app.StartAsync();
+            await app.WaitForShutdownAsync();
+        }
+        catch (Exception ex) when (FairlaneCli.ConfigurationProblem(ex) is null)
+        {
+            logger.LogCritical(ex, "Fairlane stopped: {Reason}", ex.GetBaseException().Message);
+            await Console.Error.WriteLineAsync($"fairlane: stopped: {ex.GetBaseException().Message}");
+            return ExitCodes.Failure;
+        }
+
+        if (HostFaults.FirstFault(app.Services) is { } fault)
+        {
+            logger.LogCritical(fault, "Fairlane stopped because a service faulted: {Reason}", fault.Message);
+            await Console.Error.WriteLineAsync($"fairlane: a service faulted: {fault.Message}");
+            return ExitCodes.Failure;
+        }
+        return ExitCodes.Ok;
+    }
+}

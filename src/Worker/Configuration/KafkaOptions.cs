@@ -1,0 +1,32 @@
+using Fairlane.Contracts;
+
+namespace Fairlane.Worker.Configuration;
+
+/// <summary>Where Kafka is and how this node joins the consumer group.</summary>
+public sealed class KafkaOptions
+{
+    public const string Section = "Kafka";
+
+    /// <summary>Comma-separated host:port list. Required.</summary>
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>The consumer group every node of one fleet shares.</summary>
+    public string GroupId { get; set; } = "fairlane";
+
+    /// <summary>Prefix of every topic name (topics are <c>{prefix}.webhooks</c> and so on).</summary>
+    public string TopicPrefix { get; set; } = Topics.DefaultPrefix;
+
+    /// <summary>Partitions per topic when this node creates topics (<c>fairlane topics ensure</c>).</summary>
+    public int Partitions { get; set; } = Topics.DefaultPartitions;
+
+    /// <summary>The consumer's session timeout; a node silent this long loses its partitions.</summary>
+    public int SessionTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>How often stored offsets are committed.</summary>
+    public int CommitIntervalMs { get; set; } = 1_000;
+
+    /// <summary>Records larger than this go to the dead-letter topic unread.</summary>
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    public Topics Topics => new(TopicPrefix);
+}

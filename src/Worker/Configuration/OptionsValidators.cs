@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Fairlane.Worker.Configuration;
+
+internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KafkaOptions o)
+    {
+        var e = new SettingErrors(KafkaOptions.Section);
+        if (string.IsNullOrWhiteSpace(o.BootstrapServers))
+            e.Add(nameof(o.BootstrapServers), "is required: the host:port list of the Kafka brokers.");
+        else if (o.BootstrapServers.Split(',').Any(s => !Endpoints.IsHostPort(s.Trim())))
+            e.Add(nameof(o.BootstrapServers), $"must be a comma-separated host:port list; got '{o.BootstrapServers}'.");
+        e.Require(!string.IsNullOrWhiteSpace(o.GroupId), nameof(o.GroupId), "must not be empty.");
+        e.Require(IsTopicPrefix(o.TopicPrefix), nameof(o.TopicPrefix),
+            $"must be 1-100 characters of letters, digits, '.', '_' or '-'; got '{o.TopicPrefix}'.");
+        e.Require(o.Partitions is >= 1 and <= 10_000, nameof(o.Partitions), $"must be between 1 and 10000; got {o.Partitions}.");
+        e.Require(o.SessionTimeoutMs is >= 1_000 and <= 300_000, nameof(o.SessionTimeoutMs), $"must be between 1000 and 300000; got {o.SessionTimeoutMs}.");
+        e.Require(o.CommitIntervalMs is >= 100 and <= 60_000, nameof(o.CommitIntervalMs), $"must be between 100 and 60000; got {o.CommitIntervalMs}.");
+        e.Require(o.MaxMessageBytes is >= 1_024 and <= 100 * 1024 * 1024, nameof(o.MaxMessageBytes), $"must be between 1024 and 104857600; got {o.MaxMessageBytes}.");
+        return e.Result();
+    }
+
+    private static bool IsTopicPrefix(string p) =>
+        p is { Length: >= 1 and <= 100 } && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}
+
+internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostgresOptions o)
+    {
+        var e = new SettingErrors(PostgresOptions.Section);
+        CheckConnectionString(e, nameof(o.ConnectionString), o.ConnectionString);
+        CheckConnectionString(e, nameof(o.OwnerConnectionString), o.OwnerConnectionString);
+        e.Require(!string.IsNullOrWhiteSpace(o.AppRole), nameof(o.AppRole), "must name the application role.");
+        return e.Result();
+    }
+
+    private static void CheckConnectionString(SettingErrors e, string key, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            e.Add(key, "is required, e.g. 'Host=127.0.0.1;Port=5432;Database=fairlane;Username=...;Password=...'.");
+            return;
+        }
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(value);
+            if (string.IsNullOrWhiteSpace(b.Host)) e.Add(key, "has no Host.");
+            if (string.IsNullOrWhiteSpace(b.Database)) e.Add(key, "has no Database.");
+        }
+        catch (ArgumentException ex)
+        {
+            // Never echo the value: it may hold a password.
+            e.Add(key, $"is not a valid connection string: {ex.Message}");
+        }
+    }
+}
+
+internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RedisOptions o)
+    {
+        var e = new SettingErrors(RedisOptions.Section);
+        if (o.Endpoints.Count == 0)
+            e.Add(nameof(o.Endpoints), "needs at least one host:port (use Redis:Endpoints:0, Redis:Endpoints:1, ...).");
+        for (var i = 0; i < o.Endpoints.Count; i++)
+        {
+            if (!Endpoints.IsHostPort(o.Endpoints[i]))
+                e.Add($"{nameof(o.Endpoints)}:{i}", $"must be host:port; got '{o.Endpoints[i]}'.");
+        }
+        if (o.Endpoints.Distinct(StringComparer.OrdinalIgnoreCase).Count() != o.Endpoints.Count)
+            e.Add(nameof(o.Endpoints), "lists the same node twice; RedLock needs independent nodes.");
+        e.Require(!string.IsNullOrEmpty(o.KeyPrefix), nameof(o.KeyPrefix), "must not be empty.");
+        e.Require(o.ConnectTimeoutMs is >= 100 and <= 60_000, nameof(o.ConnectTimeoutMs), $"must be between 100 and 60000; got {o.ConnectTimeoutMs}.");
+        return e.Result();
+    }
+}
+
+internal sealed class HttpOptionsValidator : IValidateOptions<HttpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HttpOptions o)
+    {
+        var e = new SettingErrors(HttpOptions.Section);
+        e.Require(System.Net.IPAddress.TryParse(o.BindAddress, out _), nameof(o.BindAddress), $"must be an IP address; got '{o.BindAddress}'.");
+        e.Require(o.MetricsPort is >= 1 and <= 65535, nameof(o.MetricsPort), $"must be a port between 1 and 65535; got {o.MetricsPort}.");
+        return e.Result();
+    }
+}
+
+internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkerOptions o)
+    {
+        var e = new SettingErrors(WorkerOptions.Section);
+        e.Require(!string.IsNullOrWhiteSpace(o.NodeId), nameof(o.NodeId), "must not be empty.");
+        if (o.Agents.Count == 0) e.Add(nameof(o.Agents), "must list at least one agent, or 'all'.");
+        foreach (var agent in o.Agents.Where(a => !a.Equals("all", StringComparison.OrdinalIgnoreCase)
+                                                  && !WorkerOptions.KnownAgents.Contains(a, StringComparer.OrdinalIgnoreCase)))
+        {
+            e.Add(nameof(o.Agents), $"names unknown agent '{agent}'; known: all, {string.Join(", ", WorkerOptions.KnownAgents)}.");
+        }
+        e.Require(o.ShutdownGraceMs is >= 0 and <= 600_000, nameof(o.ShutdownGraceMs), $"must be between 0 and 600000; got {o.ShutdownGraceMs}.");
+        return e.Result();
+    }
+}
+
+internal static class Endpoints
+{
+    public static bool IsHostPort(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && colon < value.Length - 1
+               && int.TryParse(value.AsSpan(colon + 1), out var port) && port is >= 1 and <= 65535;
+    }
+}

@@ -1,0 +1,9 @@
+using System.Reflection;
+
+namespace Fairlane.Worker.Hosting;
+
+internal static class BuildVersion
+{
+    public static string Current { get; } =
+        typeof(BuildVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+}

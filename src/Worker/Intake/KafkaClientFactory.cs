@@ -1,0 +1,66 @@
+using Confluent.Kafka;
+using Fairlane.Contracts.Kafka;
+using Fairlane.Worker.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Fairlane.Worker.Intake;
+
+/// <summary>Builds the Kafka clients of this node from <see cref="KafkaOptions"/>.</summary>
+internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<WorkerOptions> worker)
+{
+    public KafkaOptions Options => kafka.Value;
+
+    public ConsumerBuilder<string?, byte[]?> Consumer()
+    {
+        KafkaNativeLibrary.EnsureLoaded();
+        var o = kafka.Value;
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = o.BootstrapServers,
+            GroupId = o.GroupId,
+            ClientId = $"fairlane-{worker.Value.NodeId}",
+            // Offsets are stored only once an event is complete, then committed in the background:
+            // a crash re-delivers, never skips (https://docs.confluent.io/kafka-clients/dotnet/current/overview.html).
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoCommitIntervalMs = o.CommitIntervalMs,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            SessionTimeoutMs = o.SessionTimeoutMs,
+            // Bad records are dead-lettered by us; let large ones reach us so we can say why.
+            MessageMaxBytes = Math.Max(o.MaxMessageBytes * 2, 1_000_000),
+        };
+        return new ConsumerBuilder<string?, byte[]?>(config)
+            .SetKeyDeserializer(Deserializers.Utf8!)
+            .SetValueDeserializer(Deserializers.ByteArray!);
+    }
+
+    public IProducer<string?, byte[]?> Producer(string purpose)
+    {
+        KafkaNativeLibrary.EnsureLoaded();
+        var config = new ProducerConfig
+        {
+            BootstrapServers = kafka.Value.BootstrapServers,
+            ClientId = $"fairlane-{worker.Value.NodeId}-{purpose}",
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            Partitioner = Partitioner.Murmur2Random,
+            LingerMs = 5,
+            MessageMaxBytes = Math.Max(kafka.Value.MaxMessageBytes * 3, 1_000_000),
+        };
+        return new ProducerBuilder<string?, byte[]?>(config)
+            .SetKeySerializer(Serializers.Utf8!)
+            .SetValueSerializer(Serializers.ByteArray!)
+            .Build();
+    }
+
+    public IAdminClient Admin()
+    {
+        KafkaNativeLibrary.EnsureLoaded();
+        return new AdminClientBuilder(new AdminClientConfig
+        {
+            BootstrapServers = kafka.Value.BootstrapServers,
+            ClientId = $"fairlane-{worker.Value.NodeId}-admin",
+        }).Build();
+    }
+}

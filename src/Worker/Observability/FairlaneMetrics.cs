@@ -1,0 +1,42 @@
+using Prometheus;
+
+namespace Fairlane.Worker.Observability;
+
+/// <summary>
+/// The daemon's Prometheus metrics (prefix <c>fairlane_</c>, base units, counters end in <c>_total</c>).
+/// Labels stay low-cardinality: topic, agent and reason, never tenant or event ids.
+/// </summary>
+internal static class FairlaneMetrics
+{
+    // 1 ms .. ~65 s: handlers are milliseconds, end-to-end latency under backlog can be minutes.
+    private static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.001, 2, 17);
+
+    public static readonly Counter EventsConsumed = Metrics.CreateCounter(
+        "fairlane_events_consumed_total", "Records read from Kafka.", "topic");
+
+    public static readonly Counter EventsProcessed = Metrics.CreateCounter(
+        "fairlane_events_processed_total", "Events whose effects were committed.", "agent");
+
+    public static readonly Counter EventsDuplicate = Metrics.CreateCounter(
+        "fairlane_events_duplicate_total", "Re-delivered events skipped because the processed-events ledger already had them.", "agent");
+
+    public static readonly Counter DeadLetters = Metrics.CreateCounter(
+        "fairlane_dead_letters_total", "Records sent to the dead-letter topic.", "reason");
+
+    public static readonly Counter ProcessingFailures = Metrics.CreateCounter(
+        "fairlane_processing_failures_total", "Processing attempts that failed and will be retried.", "agent");
+
+    public static readonly Histogram ProcessingDuration = Metrics.CreateHistogram(
+        "fairlane_processing_duration_seconds", "Time to process one event, transaction included.",
+        new HistogramConfiguration { LabelNames = ["agent"], Buckets = LatencyBuckets });
+
+    public static readonly Histogram EndToEndLatency = Metrics.CreateHistogram(
+        "fairlane_end_to_end_latency_seconds", "From the producer's fl-produced-at header to the effect committed.",
+        new HistogramConfiguration { LabelNames = ["agent"], Buckets = LatencyBuckets });
+
+    public static readonly Gauge AssignedPartitions = Metrics.CreateGauge(
+        "fairlane_assigned_partitions", "Partitions this node currently owns.", "topic");
+
+    public static readonly Gauge BuildInfo = Metrics.CreateGauge(
+        "fairlane_build_info", "Always 1; the labels carry the version and node.", "version", "node");
+}

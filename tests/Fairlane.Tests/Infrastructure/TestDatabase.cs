@@ -1,0 +1,59 @@
+using Fairlane.Worker.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Fairlane.Tests.Infrastructure;
+
+/// <summary>
+/// A database of its own for one test, created by the schema owner and dropped afterwards, so no
+/// test sees another's rows.
+/// </summary>
+internal sealed class TestDatabase : IAsyncDisposable
+{
+    private TestDatabase(string name)
+    {
+        Name = name;
+        Owner = NpgsqlDataSource.Create(TestServers.OwnerConnectionString(name));
+        App = NpgsqlDataSource.Create(TestServers.AppConnectionString(name));
+    }
+
+    public string Name { get; }
+    public NpgsqlDataSource Owner { get; }
+    public NpgsqlDataSource App { get; }
+    public string OwnerConnectionString => TestServers.OwnerConnectionString(Name);
+    public string AppConnectionString => TestServers.AppConnectionString(Name);
+
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    {
+        var name = TestServers.UniqueName("fl_test");
+        await using (var admin = new NpgsqlConnection(TestServers.OwnerConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var db = new TestDatabase(name);
+        if (migrate) await db.MigrateAsync();
+        return db;
+    }
+
+    public Task<int> MigrateAsync(string appRole = "fairlane_app") =>
+        new MigrationRunner(Owner, appRole, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var cmd = Owner.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Owner.DisposeAsync();
+        await App.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestServers.OwnerConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,101 @@
+using Confluent.Kafka;
+using Fairlane.Contracts;
+using Fairlane.Partitioning.Placement;
+using Fairlane.Tests.Infrastructure;
+
+namespace Fairlane.Tests.Worker.Intake;
+
+[Trait("Category", "Integration")]
+public sealed class WebhookConsumeTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    private static async Task<List<(string Tenant, string EventId, int Partition)>> ProcessedRows(TestDatabase db)
+    {
+        var rows = new List<(string, string, int)>();
+        await using var cmd = db.Owner.CreateCommand("SELECT tenant_id, event_id, partition FROM processed_events");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task Produce_to_consume_over_three_brokers_and_24_partitions_loses_nothing()
+    {
+        await using var stack = await WorkerStack.StartAsync(brokers: 3, partitions: 24);
+        var (topics, producer) = (stack.Topics, stack.Producer);
+
+        var sent = await EventSender.SendAsync(producer, topics.Webhooks, count: 5_000, tenants: 50);
+        await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n >= sent.Count, Deadline, "all 5000 events processed");
+
+        var rows = await ProcessedRows(stack.Db);
+        Assert.Equal(sent.Select(e => (e.TenantId, e.Id)).OrderBy(x => x), rows.Select(r => (r.Tenant, r.EventId)).OrderBy(x => x));
+        // The producer's murmur2 partitioner and our placement agree, and all 24 partitions carried traffic.
+        Assert.All(rows, r => Assert.Equal(TenantPlacement.PartitionFor(r.Tenant, 24), r.Partition));
+        Assert.True(rows.Select(r => r.Partition).Distinct().Count() > 20);
+    }
+
+    [Fact]
+    public async Task A_broker_taken_down_and_brought_back_during_consumption_loses_nothing()
+    {
+        await using var stack = await WorkerStack.StartAsync(brokers: 3, partitions: 24);
+        var (topics, producer) = (stack.Topics, stack.Producer);
+
+        var first = await EventSender.SendAsync(producer, topics.Webhooks, count: 2_000, tenants: 40);
+        await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n > 0, Deadline, "consumption to start");
+
+        stack.Cluster.SetBrokerDown(2);
+        // Sent while the broker is down: the idempotent producer retries until it is back.
+        var whileDown = Task.Run(() => EventSender.SendAsync(producer, topics.Webhooks, count: 2_000, tenants: 40, firstSequence: 2_000));
+        await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n >= 1_000, Deadline, "progress while a broker is down");
+        stack.Cluster.SetBrokerUp(2);
+        var second = await whileDown;
+
+        await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n >= 4_000, Deadline, "all 4000 events processed");
+        var rows = await ProcessedRows(stack.Db);
+        Assert.Equal(first.Concat(second).Select(e => e.Id).Order(), rows.Select(r => r.EventId).Order());
+    }
+
+    [Fact]
+    public async Task Bad_records_go_to_the_dead_letter_topic_with_a_reason_and_good_ones_still_flow()
+    {
+        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 4);
+        var (topics, producer) = (stack.Topics, stack.Producer);
+
+        var good = EventSender.StockEvent("tenant-good", 1);
+        var wrongKey = Fairlane.Contracts.Events.EnvelopeCodec.Encode(EventSender.StockEvent("tenant-a", 2));
+        await producer.ProduceRawAsync(topics.Webhooks, new Message<string, byte[]> { Key = "tenant-bad", Value = "{not json"u8.ToArray() });
+        await producer.ProduceRawAsync(topics.Webhooks, new Message<string, byte[]> { Key = "tenant-b", Value = wrongKey });
+        await producer.ProduceAsync(topics.Webhooks, good);
+
+        var letters = await ReadDeadLettersAsync(stack.Cluster.BootstrapServers, topics.DeadLetters, expected: 2);
+        Assert.Equal(["key-mismatch", "malformed"], letters.Select(l => l.Reason).Order());
+        Assert.All(letters, l => Assert.Equal(topics.Webhooks, l.OriginTopic));
+        Assert.Contains(letters, l => l.Value.SequenceEqual(wrongKey)); // original bytes kept
+        await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n == 1, Deadline, "the good event processed");
+    }
+
+    private sealed record Letter(string Reason, string OriginTopic, byte[] Value);
+
+    private static async Task<List<Letter>> ReadDeadLettersAsync(string bootstrap, string topic, int expected)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = TestServers.UniqueName("dlq-reader"), AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(topic);
+        var letters = new List<Letter>();
+        await Eventually.WaitAsync(() =>
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r?.Message is { } m)
+            {
+                string H(string name) => System.Text.Encoding.UTF8.GetString(m.Headers.GetLastBytes(name));
+                letters.Add(new Letter(H(HeaderNames.DlqReason), H(HeaderNames.DlqOriginTopic), m.Value));
+            }
+            return letters.Count >= expected;
+        }, Deadline, $"{expected} dead letters");
+        consumer.Close();
+        return letters;
+    }
+}

@@ -1,0 +1,164 @@
+namespace Fairlane.Partitioning.Scheduling;
+
+public sealed partial class FairScheduler<T>
+{
+    private sealed class TenantState(string id, long quantumTicks)
+    {
+        public string Id { get; } = id;
+        public TenantLimits Limits { get; private set; } = TenantLimits.Default;
+        public LinkedList<WorkItem<T>> Queue { get; } = new();
+        public HashSet<string> BusyKeys { get; } = new(StringComparer.Ordinal);
+        public LinkedListNode<TenantState>? RingNode { get; set; }
+        public TokenBucket? Bucket { get; private set; }
+        public int InFlight { get; set; }
+        public long Deficit { get; set; }
+        public long EstimateTicks { get; set; }
+        public bool Visited { get; set; }
+
+        /// <summary>Credit granted per round: the quantum scaled by weight.</summary>
+        public long Grant => quantumTicks * Limits.Weight;
+
+        public void Apply(TenantLimits limits, TimeSpan now)
+        {
+            if (Bucket is null || limits.RatePerSecond != Limits.RatePerSecond)
+                Bucket = limits.RatePerSecond is { } rate ? new TokenBucket(rate, Math.Max(1, rate), now) : null;
+            Limits = limits;
+        }
+    }
+
+    private TenantState StateOf(string tenant)
+    {
+        if (_tenants.TryGetValue(tenant, out var state)) return state;
+        state = new TenantState(tenant, options.Quantum.Ticks) { EstimateTicks = options.InitialEstimate.Ticks };
+        state.Apply(LimitsOf(tenant), TimeSpan.Zero);
+        _tenants[tenant] = state;
+        return state;
+    }
+
+    // The first queued event this tenant may start now, or null.
+    private LinkedListNode<WorkItem<T>>? TryPick(TenantState state, TimeSpan now)
+    {
+        if (state.InFlight >= state.Limits.Concurrency || state.Queue.First is not { } head) return null;
+        if (state.Bucket is { } bucket && !bucket.CanTake(now)) return null;
+        if (state.Limits.Concurrency == 1)
+            return head.Value.NotBefore <= now ? head : null; // strict order: only the head may run
+
+        HashSet<string>? blocked = null;
+        var scanned = 0;
+        for (var node = head; node is not null && scanned < options.MaxScan; node = node.Next, scanned++)
+        {
+            var key = node.Value.OrderingKey;
+            if (state.BusyKeys.Contains(key) || (blocked?.Contains(key) ?? false) || node.Value.NotBefore > now)
+            {
+                // Everything after a blocked event of this key must wait for it, to keep key order.
+                (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+                continue;
+            }
+            return node;
+        }
+        return null;
+    }
+
+    // When this tenant's first startable event could start if only time held it back: now when one
+    // is ready (a busy key waits on a completion, which wakes the caller anyway), else the earliest
+    // retry backoff among events not stuck behind their own key.
+    private TimeSpan? EarliestByTime(TenantState state, TimeSpan now)
+    {
+        TimeSpan? earliest = null;
+        HashSet<string>? blocked = null;
+        var limit = state.Limits.Concurrency == 1 ? 1 : options.MaxScan;
+        var scanned = 0;
+        for (var node = state.Queue.First; node is not null && scanned < limit; node = node.Next, scanned++)
+        {
+            var item = node.Value;
+            if (state.BusyKeys.Contains(item.OrderingKey) || (blocked?.Contains(item.OrderingKey) ?? false)) continue;
+            if (item.NotBefore <= now) return now;
+            (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.OrderingKey);
+            if (earliest is null || item.NotBefore < earliest) earliest = item.NotBefore;
+        }
+        return earliest;
+    }
+
+    private WorkItem<T> Dispatch(TenantState state, LinkedListNode<WorkItem<T>> node, TimeSpan now)
+    {
+        var item = node.Value;
+        state.Queue.Remove(node);
+        TotalQueued--;
+        state.InFlight++;
+        TotalInFlight++;
+        state.BusyKeys.Add(item.OrderingKey);
+        state.Bucket?.TryTake(now);
+        item.EstimateTicks = state.EstimateTicks;
+        state.Deficit -= item.EstimateTicks;
+        if (state.Queue.Count == 0)
+        {
+            Leave(state);
+            RemoveFromRing(state);
+        }
+        return item;
+    }
+
+    private TenantState Release(WorkItem<T> item, TimeSpan cost)
+    {
+        if (!_tenants.TryGetValue(item.Tenant, out var state) || !state.BusyKeys.Remove(item.OrderingKey))
+            throw new InvalidOperationException($"Event of tenant '{item.Tenant}' key '{item.OrderingKey}' is not in flight.");
+        state.InFlight--;
+        TotalInFlight--;
+        var ticks = Math.Max(0, cost.Ticks);
+        state.Deficit += item.EstimateTicks - ticks;
+        // Smooth, so one outlier does not swing the next dispatch's charge.
+        state.EstimateTicks = Math.Max(1, (state.EstimateTicks * 4 + ticks) / 5);
+        return state;
+    }
+
+    // The tenant's turn ends: keep any debt, but bank no more than one grant of credit.
+    private void Leave(TenantState state)
+    {
+        state.Visited = false;
+        if (state.Deficit > state.Grant) state.Deficit = state.Grant;
+        if (_current is not null && _current.Value == state) _current = _current.Next ?? _ring.First;
+    }
+
+    private bool FastForward(TimeSpan now)
+    {
+        long rounds = long.MaxValue;
+        var runnable = new List<TenantState>();
+        foreach (var state in _ring)
+        {
+            if (TryPick(state, now) is null) continue;
+            runnable.Add(state);
+            var needed = state.Deficit > 0 ? 0 : (-state.Deficit / state.Grant) + 1;
+            rounds = Math.Min(rounds, needed);
+        }
+        if (runnable.Count == 0) return false;
+        // The next pass grants one round itself; pre-grant the rounds before it.
+        var preGrant = Math.Max(0, rounds - 1);
+        foreach (var state in runnable) state.Deficit += preGrant * state.Grant;
+        return true;
+    }
+
+    private void EnsureInRing(TenantState state)
+    {
+        if (state.RingNode is not null) return;
+        // A tenant (re)joining goes just before the current one: it waits at most one round.
+        state.RingNode = _current is null ? _ring.AddLast(state) : _ring.AddBefore(_current, state);
+    }
+
+    private void RemoveFromRing(TenantState state)
+    {
+        if (state.RingNode is null) return;
+        if (_current == state.RingNode) _current = state.RingNode.Next ?? (_ring.First == state.RingNode ? null : _ring.First);
+        _ring.Remove(state.RingNode);
+        state.RingNode = null;
+        if (_ring.Count == 0) _current = null;
+    }
+
+    private void DropIfIdle(TenantState state)
+    {
+        if (state.Queue.Count == 0 && state.InFlight == 0)
+        {
+            RemoveFromRing(state);
+            _tenants.Remove(state.Id);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+namespace Fairlane.Partitioning.Scheduling;
+
+/// <summary>
+/// Picks the next event to run across tenants: deficit round robin where the deficit is worker
+/// time, not event count. Each visit grants a backlogged tenant <c>quantum × weight</c> of credit;
+/// a dispatch charges the tenant's estimated cost and its completion replaces the estimate with the
+/// measured cost. Over time every backlogged tenant gets worker time in proportion to its weight,
+/// however much its events cost, and a tenant with nothing to run costs nothing (its state is
+/// dropped). Within a tenant, events run in arrival order per ordering key, at most
+/// <see cref="TenantLimits.Concurrency"/> at once, never two of one key, and no faster than its
+/// rate limit. Time is the caller's monotonic clock. Not thread-safe: the engine serialises access.
+/// </summary>
+public sealed partial class FairScheduler<T>(SchedulerOptions options)
+{
+    private readonly Dictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TenantLimits> _limits = new(StringComparer.Ordinal);
+    private readonly LinkedList<TenantState> _ring = new(); // tenants with queued events
+    private LinkedListNode<TenantState>? _current;
+
+    public FairScheduler() : this(new SchedulerOptions()) { }
+
+    public int TotalQueued { get; private set; }
+    public int TotalInFlight { get; private set; }
+
+    /// <summary>Tenants with queued or in-flight events.</summary>
+    public int ActiveTenants => _tenants.Count;
+
+    public void SetLimits(string tenant, TenantLimits limits)
+    {
+        if (limits == TenantLimits.Default) _limits.Remove(tenant);
+        else _limits[tenant] = limits;
+        if (_tenants.TryGetValue(tenant, out var state)) state.Apply(limits, TimeSpan.Zero);
+    }
+
+    public TenantLimits LimitsOf(string tenant) => _limits.GetValueOrDefault(tenant, TenantLimits.Default);
+
+    public int Queued(string tenant) => _tenants.TryGetValue(tenant, out var s) ? s.Queue.Count : 0;
+
+    public int InFlight(string tenant) => _tenants.TryGetValue(tenant, out var s) ? s.InFlight : 0;
+
+    public void Enqueue(WorkItem<T> item)
+    {
+        var state = StateOf(item.Tenant);
+        state.Queue.AddLast(item);
+        TotalQueued++;
+        EnsureInRing(state);
+    }
+
+    /// <summary>The next event to run at <paramref name="now"/>, or false if none may start now.</summary>
+    public bool TryDequeue(TimeSpan now, out WorkItem<T> item)
+    {
+        item = null!;
+        var fruitless = 0;
+        while (_ring.Count > 0)
+        {
+            var node = _current ??= _ring.First!;
+            var tenant = node.Value;
+            var pick = TryPick(tenant, now);
+            if (!tenant.Visited)
+            {
+                tenant.Visited = true;
+                if (pick is not null) tenant.Deficit += tenant.Grant;
+            }
+            if (pick is not null && tenant.Deficit > 0)
+            {
+                item = Dispatch(tenant, pick, now);
+                return true;
+            }
+
+            Leave(tenant);
+            if (++fruitless < _ring.Count) continue;
+            // A whole round started nothing: either nobody may run now, or every runnable tenant is
+            // in debt. Fast-forward the rounds that would pass until the first of them has credit.
+            if (!FastForward(now)) return false;
+            fruitless = 0;
+        }
+        return false;
+    }
+
+    /// <summary>The event finished (processed, parked or dead-lettered); charge what it really cost.</summary>
+    public void Complete(WorkItem<T> item, TimeSpan cost)
+    {
+        var state = Release(item, cost);
+        DropIfIdle(state);
+    }
+
+    /// <summary>
+    /// The event failed transiently: charge its cost and put it back at the front of its tenant's
+    /// queue, not to start before <paramref name="notBefore"/>. Later events of its key wait behind it.
+    /// </summary>
+    public void Retry(WorkItem<T> item, TimeSpan cost, TimeSpan notBefore)
+    {
+        var state = Release(item, cost);
+        item.Attempts++;
+        item.NotBefore = notBefore;
+        state.Queue.AddFirst(item);
+        TotalQueued++;
+        EnsureInRing(state);
+    }
+
+    /// <summary>Removes queued (not in-flight) events that match, e.g. those of a revoked partition.</summary>
+    public List<WorkItem<T>> RemoveQueued(Func<WorkItem<T>, bool> match)
+    {
+        var removed = new List<WorkItem<T>>();
+        foreach (var state in _tenants.Values.ToList())
+        {
+            for (var node = state.Queue.First; node is not null;)
+            {
+                var next = node.Next;
+                if (match(node.Value))
+                {
+                    state.Queue.Remove(node);
+                    removed.Add(node.Value);
+                    TotalQueued--;
+                }
+                node = next;
+            }
+            if (state.Queue.Count == 0) RemoveFromRing(state);
+            DropIfIdle(state);
+        }
+        return removed;
+    }
+
+    /// <summary>The earliest time a queued event blocked only by time (retry backoff, rate limit) may start.</summary>
+    public TimeSpan? NextReadyAt(TimeSpan now)
+    {
+        TimeSpan? earliest = null;
+        foreach (var state in _ring)
+        {
+            if (state.InFlight >= state.Limits.Concurrency) continue;
+            if (EarliestByTime(state, now) is not { } at) continue;
+            if (state.Bucket is { } bucket && bucket.NextTokenAt(now) is var token && token > at) at = token;
+            if (at > now && (earliest is null || at < earliest)) earliest = at;
+        }
+        return earliest;
+    }
+
+    /// <summary>Queue depth and in-flight count of each active tenant (for metrics).</summary>
+    public IEnumerable<(string Tenant, int Queued, int InFlight)> Snapshot() =>
+        _tenants.Values.Select(s => (s.Id, s.Queue.Count, s.InFlight));
+}

@@ -1,0 +1,17 @@
+namespace Fairlane.Partitioning.Scheduling;
+
+/// <summary>Settings of the fair scheduler.</summary>
+public sealed record SchedulerOptions
+{
+    /// <summary>
+    /// Worker time a weight-1 tenant may start per round. Smaller is fairer at short time scales;
+    /// larger means fewer round switches. A few typical event costs is right.
+    /// </summary>
+    public TimeSpan Quantum { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The cost assumed for a tenant's next event before any was measured.</summary>
+    public TimeSpan InitialEstimate { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>How far into a tenant's queue to look for an event whose ordering key is free (concurrency above 1).</summary>
+    public int MaxScan { get; init; } = 64;
+}

@@ -1,0 +1,21 @@
+namespace Fairlane.Partitioning.Scheduling;
+
+/// <summary>
+/// One unit of work in the fair engine: an event of a tenant, with the ordering key that must never
+/// run twice at once (tenant + product, for example).
+/// </summary>
+public sealed class WorkItem<T>(string tenant, string orderingKey, T payload)
+{
+    public string Tenant { get; } = tenant;
+    public string OrderingKey { get; } = orderingKey;
+    public T Payload { get; } = payload;
+
+    /// <summary>Processing attempts that failed so far.</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>Not to be dispatched before this time (set by a retry's backoff).</summary>
+    public TimeSpan NotBefore { get; internal set; }
+
+    /// <summary>The cost charged when dispatched; replaced by the measured cost on completion.</summary>
+    internal long EstimateTicks { get; set; }
+}

@@ -181,7 +181,7 @@ internal sealed class ControlServer : IAsyncDisposable
         {
             return (400, e.Message);
         }
-        catch (MockClusterException e) when (e.ErrorCode == 36)
+        catch (MockClusterException e) when (e.ErrorCode == Native.LibRdKafka.TopicAlreadyExists)
         {
             return (409, e.Message);
         }

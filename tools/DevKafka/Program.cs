@@ -23,7 +23,7 @@ internal static class Program
         }
         if (options.Help)
         {
-            Console.Out.Write(DevKafkaOptions.Usage);
+            Console.Out.WriteLine(DevKafkaOptions.Usage);
             return 0;
         }
 

@@ -3,53 +3,124 @@ using Fairlane.Partitioning.Offsets;
 namespace Fairlane.Partitioning.Parking;
 
 /// <summary>
-/// How many of each tenant's events sit in the durable park of each owned partition and have not
-/// yet been loaded back into memory, and the offset up to which they were loaded. While a tenant
-/// has unloaded parked events its newer events are parked too, so order per tenant holds. Not
-/// thread-safe: the engine serialises access.
+/// What this node knows of the durable park of each owned partition, per tenant: whether the park
+/// may still hold rows not yet loaded back into memory, writes not yet committed, and how far rows
+/// were loaded. While any of that is true the tenant's newer events are parked too, so its order
+/// holds. A partition just assigned is "unknown" until its park was read: until then every event
+/// of it is parked. Not thread-safe: the engine serialises access.
 /// </summary>
 public sealed class ParkLedger
 {
     private readonly Dictionary<(PartitionKey Partition, string Tenant), Entry> _entries = [];
+    private readonly HashSet<PartitionKey> _unknown = [];
 
     private sealed class Entry
     {
-        public int Unloaded;
+        public bool MayHaveRows;
+        public int PendingWrites;
+        public long WriteGeneration;
         public long LoadedThrough = -1;
+        public int InMemory; // loaded from the park, not yet finished (their rows still exist)
+        public bool Draining;
     }
 
-    public int Unloaded(PartitionKey partition, string tenant) =>
-        _entries.TryGetValue((partition, tenant), out var e) ? e.Unloaded : 0;
+    /// <summary>A partition was assigned: park all of it until <see cref="PartitionRead"/>.</summary>
+    public void PartitionAssigned(PartitionKey partition) => _unknown.Add(partition);
 
-    /// <summary>The highest parked offset already loaded into memory (-1 for none).</summary>
-    public long LoadedThrough(PartitionKey partition, string tenant) =>
-        _entries.TryGetValue((partition, tenant), out var e) ? e.LoadedThrough : -1;
-
-    /// <summary>Events parked (counted as soon as the park is decided, before the write commits).</summary>
-    public void Parked(PartitionKey partition, string tenant, int count)
+    /// <summary>The park of a new partition was read: these tenants have rows in it.</summary>
+    public void PartitionRead(PartitionKey partition, IEnumerable<string> tenantsWithRows)
     {
-        if (!_entries.TryGetValue((partition, tenant), out var e)) _entries[(partition, tenant)] = e = new Entry();
-        e.Unloaded += count;
+        foreach (var tenant in tenantsWithRows) Get(partition, tenant).MayHaveRows = true;
+        _unknown.Remove(partition);
     }
 
-    /// <summary>Parked events moved back into memory, up to <paramref name="throughOffset"/>.</summary>
-    public void Loaded(PartitionKey partition, string tenant, int count, long throughOffset)
+    public bool IsUnknown(PartitionKey partition) => _unknown.Contains(partition);
+
+    /// <summary>Whether the tenant's next event of this partition must go to the park to stay in order.</summary>
+    public bool MustPark(PartitionKey partition, string tenant) =>
+        _unknown.Contains(partition)
+        || (_entries.TryGetValue((partition, tenant), out var e) && (e.MayHaveRows || e.PendingWrites > 0));
+
+    public void WriteStarted(PartitionKey partition, string tenant)
+    {
+        var e = Get(partition, tenant);
+        e.PendingWrites++;
+        e.MayHaveRows = true;
+    }
+
+    public void WriteCommitted(PartitionKey partition, string tenant)
     {
         if (!_entries.TryGetValue((partition, tenant), out var e)) return;
-        e.Unloaded = Math.Max(0, e.Unloaded - count);
-        e.LoadedThrough = Math.Max(e.LoadedThrough, throughOffset);
-        if (e.Unloaded == 0) _entries.Remove((partition, tenant));
+        e.PendingWrites = Math.Max(0, e.PendingWrites - 1);
+        e.WriteGeneration++;
     }
 
-    /// <summary>Tenants of a partition with events still to load, for the drainer.</summary>
-    public IEnumerable<(PartitionKey Partition, string Tenant, long LoadedThrough)> Pending() =>
-        _entries.Where(e => e.Value.Unloaded > 0).Select(e => (e.Key.Partition, e.Key.Tenant, e.Value.LoadedThrough));
+    /// <summary>Tenants whose park should be loaded now; marks them draining until <see cref="Loaded"/>.</summary>
+    public List<DrainRequest> StartDrains(Func<string, int> room)
+    {
+        var requests = new List<DrainRequest>();
+        foreach (var ((partition, tenant), e) in _entries)
+        {
+            if (e.Draining || !e.MayHaveRows || _unknown.Contains(partition)) continue;
+            var free = room(tenant);
+            if (free <= 0) continue;
+            e.Draining = true;
+            requests.Add(new DrainRequest(partition, tenant, e.LoadedThrough, e.WriteGeneration, free));
+        }
+        return requests;
+    }
 
-    /// <summary>Forgets a partition (revoked or lost); its new owner reads the park afresh.</summary>
+    /// <summary>
+    /// A drain query returned <paramref name="rows"/> rows up to <paramref name="throughOffset"/>. The
+    /// park is known empty only if the query came back short and no write committed or is pending
+    /// since it started: a write that committed during the query may not have been seen.
+    /// </summary>
+    public void Loaded(DrainRequest request, int rows, long throughOffset)
+    {
+        if (!_entries.TryGetValue((request.Partition, request.Tenant), out var e)) return;
+        e.Draining = false;
+        e.InMemory += rows;
+        if (rows > 0) e.LoadedThrough = Math.Max(e.LoadedThrough, throughOffset);
+        if (rows < request.Limit && e.PendingWrites == 0 && e.WriteGeneration == request.WriteGeneration) e.MayHaveRows = false;
+        RemoveIfSettled(request.Partition, request.Tenant, e);
+    }
+
+    /// <summary>A drain failed; it may be tried again.</summary>
+    public void DrainFailed(DrainRequest request)
+    {
+        if (_entries.TryGetValue((request.Partition, request.Tenant), out var e)) e.Draining = false;
+    }
+
+    /// <summary>An event loaded from the park finished (its row is gone or it was dropped on revoke).</summary>
+    public void LoadedEventFinished(PartitionKey partition, string tenant)
+    {
+        if (!_entries.TryGetValue((partition, tenant), out var e)) return;
+        e.InMemory = Math.Max(0, e.InMemory - 1);
+        RemoveIfSettled(partition, tenant, e);
+    }
+
+    /// <summary>Forgets a partition (revoked or lost); its next owner reads the park afresh.</summary>
     public void Forget(PartitionKey partition)
     {
+        _unknown.Remove(partition);
         foreach (var key in _entries.Keys.Where(k => k.Partition == partition).ToList()) _entries.Remove(key);
     }
 
-    public int TotalUnloaded => _entries.Values.Sum(e => e.Unloaded);
+    /// <summary>Tenants whose park may hold rows or has writes pending.</summary>
+    public int TenantsParked => _entries.Values.Count(e => e.MayHaveRows || e.PendingWrites > 0);
+
+    private Entry Get(PartitionKey partition, string tenant)
+    {
+        if (!_entries.TryGetValue((partition, tenant), out var e)) _entries[(partition, tenant)] = e = new Entry();
+        return e;
+    }
+
+    // Keep the entry while loaded rows are unfinished: its LoadedThrough stops a later drain loading them twice.
+    private void RemoveIfSettled(PartitionKey partition, string tenant, Entry e)
+    {
+        if (!e.MayHaveRows && e.PendingWrites == 0 && e.InMemory == 0 && !e.Draining) _entries.Remove((partition, tenant));
+    }
 }
+
+/// <summary>Load up to <see cref="Limit"/> parked events of a tenant after <see cref="After"/>.</summary>
+public sealed record DrainRequest(PartitionKey Partition, string Tenant, long After, long WriteGeneration, int Limit);

@@ -17,9 +17,9 @@ public enum ParkReason
 public static class ParkPolicy
 {
     /// <summary>The reason to park, or null to queue in memory.</summary>
-    public static ParkReason? Decide(bool paused, int queued, int maxQueueDepth, int parkedUnloaded) =>
+    public static ParkReason? Decide(bool paused, bool olderEventsParked, int queued, int maxQueueDepth) =>
         paused ? ParkReason.Paused
-        : parkedUnloaded > 0 ? ParkReason.Draining
+        : olderEventsParked ? ParkReason.Draining
         : queued >= maxQueueDepth ? ParkReason.OverCap
         : null;
 }

@@ -16,7 +16,9 @@ internal static class ProduceCommand
         if (!line.Has("--demo")) throw new UsageException("produce needs --demo N (how many events to send).");
         var count = line.GetInt("--demo", 0, 1, 100_000_000);
         var tenants = line.GetInt("--tenants", 8, 1, 10_000);
-        var kafka = CliConfiguration.Build(line.ConfigurationArgs).GetValidated<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
+        var configuration = CliConfiguration.Build(line.ConfigurationArgs);
+        var kafka = configuration.GetValidated<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
+        await RegisterDemoTenantsAsync(configuration, tenants);
 
         using var producer = new FairlaneProducer(kafka.BootstrapServers, "fairlane-demo");
         var topic = kafka.Topics.Webhooks;
@@ -39,6 +41,23 @@ internal static class ProduceCommand
     }
 
     public static string DemoTenant(int i) => $"demo-{i + 1:00}";
+
+    // Events of unregistered tenants are dead-lettered, so the demo registers its tenants first.
+    private static async Task RegisterDemoTenantsAsync(IConfiguration configuration, int tenants)
+    {
+        var owner = configuration["Postgres:OwnerConnectionString"];
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            await Console.Error.WriteLineAsync(
+                "fairlane: Postgres:OwnerConnectionString is not set, so the demo tenants were not registered; their events will be dead-lettered as unknown-tenant.");
+            return;
+        }
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(owner);
+        await using var cmd = dataSource.CreateCommand(
+            "INSERT INTO tenants (id, name) SELECT t, 'Demo tenant' FROM unnest(@ids) AS t ON CONFLICT (id) DO NOTHING");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("ids", Enumerable.Range(0, tenants).Select(DemoTenant).ToArray()));
+        await cmd.ExecuteNonQueryAsync();
+    }
 
     private static StockChanged DemoEvent(int i) => new()
     {

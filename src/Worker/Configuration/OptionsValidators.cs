@@ -106,6 +106,29 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
     }
 }
 
+internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EngineOptions o)
+    {
+        var e = new SettingErrors(EngineOptions.Section);
+        e.Require(o.Workers is >= 1 and <= 1_024, nameof(o.Workers), $"must be between 1 and 1024; got {o.Workers}.");
+        e.Require(o.QuantumMs is >= 1 and <= 10_000, nameof(o.QuantumMs), $"must be between 1 and 10000; got {o.QuantumMs}.");
+        e.Require(o.TenantQueueDepth is >= 1 and <= 1_000_000, nameof(o.TenantQueueDepth), $"must be between 1 and 1000000; got {o.TenantQueueDepth}.");
+        e.Require(o.BufferHighWatermark >= 100, nameof(o.BufferHighWatermark), $"must be at least 100; got {o.BufferHighWatermark}.");
+        e.Require(o.BufferLowWatermark >= 0 && o.BufferLowWatermark < o.BufferHighWatermark, nameof(o.BufferLowWatermark),
+            $"must be at least 0 and below Engine:BufferHighWatermark ({o.BufferHighWatermark}); got {o.BufferLowWatermark}.");
+        e.Require(o.MaxAttempts is >= 1 and <= 1_000, nameof(o.MaxAttempts), $"must be between 1 and 1000; got {o.MaxAttempts}.");
+        e.Require(o.RetryBaseMs is >= 1 and <= 600_000, nameof(o.RetryBaseMs), $"must be between 1 and 600000; got {o.RetryBaseMs}.");
+        e.Require(o.RetryMaxMs >= o.RetryBaseMs && o.RetryMaxMs <= 3_600_000, nameof(o.RetryMaxMs), $"must be between Engine:RetryBaseMs and 3600000; got {o.RetryMaxMs}.");
+        e.Require(o.RevokeGraceMs is >= 0 and <= 120_000, nameof(o.RevokeGraceMs), $"must be between 0 and 120000; got {o.RevokeGraceMs}.");
+        e.Require(o.ParkBatchSize is >= 1 and <= 10_000, nameof(o.ParkBatchSize), $"must be between 1 and 10000; got {o.ParkBatchSize}.");
+        e.Require(o.TenantRefreshMs is >= 100 and <= 600_000, nameof(o.TenantRefreshMs), $"must be between 100 and 600000; got {o.TenantRefreshMs}.");
+        e.Require(o.TenantMetricsTopN is >= 0 and <= 1_000, nameof(o.TenantMetricsTopN), $"must be between 0 and 1000; got {o.TenantMetricsTopN}.");
+        e.Require(o.ArtificialHandlerDelayMs is >= 0 and <= 60_000, nameof(o.ArtificialHandlerDelayMs), $"must be between 0 and 60000; got {o.ArtificialHandlerDelayMs}.");
+        return e.Result();
+    }
+}
+
 internal static class Endpoints
 {
     public static bool IsHostPort(string value)

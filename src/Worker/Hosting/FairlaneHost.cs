@@ -1,5 +1,9 @@
 using System.Net;
+using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
+using Fairlane.Contracts.Events;
+using Fairlane.Worker.Engine;
+using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Health;
 using Fairlane.Worker.Intake;
@@ -38,7 +42,8 @@ internal static class FairlaneHost
             .AddValidatedOptions<PostgresOptions, PostgresOptionsValidator>(PostgresOptions.Section)
             .AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.Section)
             .AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section)
-            .AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section);
+            .AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section)
+            .AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
 
         builder.Services.AddSingleton<DataSources>();
         builder.Services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().App));
@@ -50,14 +55,43 @@ internal static class FairlaneHost
             sp.GetRequiredService<IOptions<KafkaOptions>>().Value.Topics,
             sp.GetRequiredService<ILogger<DeadLetterPublisher>>()));
 
-        // Hosted services start in registration order: the schema first, then the consumers.
-        builder.Services.AddHostedService<MigrateOnStart>();
-        if (worker.Runs("watcher")) builder.Services.AddHostedService<WebhookConsumeLoop>();
+        builder.AddFairEngine();
 
         var app = builder.Build();
         app.MapFairlaneHttp();
         FairlaneMetrics.BuildInfo.WithLabels(BuildVersion.Current, worker.NodeId).Set(1);
         return app;
+    }
+
+    /// <summary>
+    /// The fair engine and its services. Hosted services start in registration order and stop in
+    /// reverse: the schema first; on shutdown the consumer stops first (its revoke lets in-flight
+    /// events finish while the workers and the park writer are still running), the writer last.
+    /// </summary>
+    private static void AddFairEngine(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FairEngine>();
+        services.AddSingleton<EventPipeline>();
+        services.AddSingleton<HandlerRegistry>();
+        services.AddSingleton<ParkStore>();
+        services.AddSingleton<ParkCleaner>();
+        services.AddSingleton<ParkWriter>();
+        services.AddSingleton<ParkDrainer>();
+        // Each agent's handler; until an agent's own handler lands, its topic is consumed ledger-only.
+        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("watcher", EventTypes.StockChanged));
+        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("sync", EventTypes.SyncRequested));
+        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("guardian", EventTypes.ReconcileTenant));
+        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("alert", EventTypes.AlertCheck));
+
+        services.AddHostedService<MigrateOnStart>();
+        services.AddHostedService<TenantRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ParkWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<ParkDrainer>());
+        services.AddHostedService<Dispatcher>();
+        services.AddHostedService<ConsumeLoop>();
+        services.AddHostedService<EngineMetricsReporter>();
     }
 
     /// <summary>

@@ -35,7 +35,37 @@ internal static class FairlaneMetrics
         new HistogramConfiguration { LabelNames = ["agent"], Buckets = LatencyBuckets });
 
     public static readonly Gauge AssignedPartitions = Metrics.CreateGauge(
-        "fairlane_assigned_partitions", "Partitions this node currently owns.", "topic");
+        "fairlane_assigned_partitions", "Partitions this node currently owns.");
+
+    public static readonly Counter EventsParked = Metrics.CreateCounter(
+        "fairlane_events_parked_total", "Events written to the durable park.", "reason");
+
+    public static readonly Gauge ConsumerLag = Metrics.CreateGauge(
+        "fairlane_consumer_lag", "Records between this node's position and the partition's high watermark.", "topic", "partition");
+
+    public static readonly Gauge UncommittedOffsets = Metrics.CreateGauge(
+        "fairlane_uncommitted_offsets", "Consumed records of a partition not yet complete (the uncommitted window).", "topic", "partition");
+
+    public static readonly Gauge CommittedOffset = Metrics.CreateGauge(
+        "fairlane_committed_offset", "The last offset this node committed per partition.", "topic", "partition");
+
+    public static readonly Gauge ConsumptionPaused = Metrics.CreateGauge(
+        "fairlane_consumption_paused", "1 while the buffer bound has paused consumption.");
+
+    public static readonly Gauge BufferedEvents = Metrics.CreateGauge(
+        "fairlane_buffered_events", "Events held by this node: queued, running, being parked or dead-lettered.", "state");
+
+    public static readonly Gauge ActiveTenants = Metrics.CreateGauge(
+        "fairlane_active_tenants", "Tenants with queued or running events on this node.");
+
+    public static readonly Gauge ParkedTenants = Metrics.CreateGauge(
+        "fairlane_parked_tenants", "Tenants with events in the durable park of this node's partitions.");
+
+    public static readonly Gauge TenantQueueDepth = Metrics.CreateGauge(
+        "fairlane_tenant_queue_depth", "Queued events of the deepest tenants (top N only, to bound cardinality).", "tenant");
+
+    public static readonly Gauge TenantInFlight = Metrics.CreateGauge(
+        "fairlane_tenant_in_flight", "Running events of the deepest tenants (top N only).", "tenant");
 
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "fairlane_build_info", "Always 1; the labels carry the version and node.", "version", "node");

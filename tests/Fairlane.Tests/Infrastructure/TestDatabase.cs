@@ -40,6 +40,20 @@ internal sealed class TestDatabase : IAsyncDisposable
     public Task<int> MigrateAsync(string appRole = "fairlane_app") =>
         new MigrationRunner(Owner, appRole, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
 
+    /// <summary>Registers tenants (as the owner), with optional settings.</summary>
+    public async Task RegisterTenantsAsync(IEnumerable<string> tenants, int weight = 1, int concurrency = 1, string status = "active")
+    {
+        await using var cmd = Owner.CreateCommand("""
+            INSERT INTO tenants (id, weight, concurrency, status) SELECT t, @w, @c, @s FROM unnest(@ids) AS t
+            ON CONFLICT (id) DO UPDATE SET weight = excluded.weight, concurrency = excluded.concurrency, status = excluded.status
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("ids", tenants.ToArray()));
+        cmd.Parameters.AddWithValue("w", weight);
+        cmd.Parameters.AddWithValue("c", concurrency);
+        cmd.Parameters.AddWithValue("s", status);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var cmd = Owner.CreateCommand(sql);

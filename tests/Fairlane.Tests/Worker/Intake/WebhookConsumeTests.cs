@@ -25,6 +25,7 @@ public sealed class WebhookConsumeTests
         await using var stack = await WorkerStack.StartAsync(brokers: 3, partitions: 24);
         var (topics, producer) = (stack.Topics, stack.Producer);
 
+        await stack.Db.RegisterTenantsAsync(EventSender.Tenants(50));
         var sent = await EventSender.SendAsync(producer, topics.Webhooks, count: 5_000, tenants: 50);
         await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n >= sent.Count, Deadline, "all 5000 events processed");
 
@@ -41,6 +42,7 @@ public sealed class WebhookConsumeTests
         await using var stack = await WorkerStack.StartAsync(brokers: 3, partitions: 24);
         var (topics, producer) = (stack.Topics, stack.Producer);
 
+        await stack.Db.RegisterTenantsAsync(EventSender.Tenants(40));
         var first = await EventSender.SendAsync(producer, topics.Webhooks, count: 2_000, tenants: 40);
         await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n > 0, Deadline, "consumption to start");
 
@@ -62,6 +64,7 @@ public sealed class WebhookConsumeTests
         await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 4);
         var (topics, producer) = (stack.Topics, stack.Producer);
 
+        await stack.Db.RegisterTenantsAsync(["tenant-good", "tenant-a", "tenant-b"]);
         var good = EventSender.StockEvent("tenant-good", 1);
         var wrongKey = Fairlane.Contracts.Events.EnvelopeCodec.Encode(EventSender.StockEvent("tenant-a", 2));
         await producer.ProduceRawAsync(topics.Webhooks, new Message<string, byte[]> { Key = "tenant-bad", Value = "{not json"u8.ToArray() });

@@ -1,0 +1,38 @@
+using Fairlane.Agents.Storage;
+using Fairlane.Contracts.Events;
+using Npgsql;
+
+namespace Fairlane.Agents.Handling;
+
+/// <summary>
+/// What a handler gets: the tenant-bound transaction its writes must use (the processed-events
+/// ledger row is already in it, so effects and the "done" mark commit together) and where the event
+/// came from.
+/// </summary>
+public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction, string TenantId, EventOrigin Origin);
+
+/// <summary>How a handler finished. Transient failures are exceptions; the pipeline retries them.</summary>
+public readonly record struct HandlerOutcome(string? PermanentFailure)
+{
+    public static HandlerOutcome Done { get; } = new(null);
+
+    /// <summary>The event can never succeed (e.g. it contradicts the tenant's data): dead-letter it.</summary>
+    public static HandlerOutcome Permanent(string reason) => new(reason);
+
+    public bool Succeeded => PermanentFailure is null;
+}
+
+/// <summary>
+/// An agent's handler for one kind of event. Decoding, idempotency, retries, dead-lettering and
+/// metrics live in the pipeline around it, once, not in each handler.
+/// </summary>
+public interface IEventHandler
+{
+    /// <summary>The agent's name in metrics and configuration (watcher, sync, guardian, alert).</summary>
+    string Agent { get; }
+
+    /// <summary>The event type this handler processes.</summary>
+    string EventType { get; }
+
+    Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
+}

@@ -1,0 +1,36 @@
+using Npgsql;
+
+namespace Fairlane.Agents.Storage;
+
+/// <summary>A tenant's status and limits as stored in the tenants table.</summary>
+public sealed record TenantRecord(string Id, string Status, int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth)
+{
+    public bool IsActive => Status == "active";
+    public bool IsPaused => Status == "paused";
+    public bool IsDeleted => Status == "deleted";
+
+    /// <summary>The tenant's own row, inside its bound transaction (row-level security hides every other).</summary>
+    public static async Task<TenantRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE id = @id", connection, tx);
+        cmd.Parameters.AddWithValue("id", tenantId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>Every tenant (fleet-wide: needs the owner's connection).</summary>
+    public static async Task<List<TenantRecord>> ReadAllAsync(NpgsqlDataSource owner, CancellationToken cancellationToken)
+    {
+        var tenants = new List<TenantRecord>();
+        await using var cmd = owner.CreateCommand(SelectColumns);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) tenants.Add(Read(reader));
+        return tenants;
+    }
+
+    private const string SelectColumns = "SELECT id, status, weight, concurrency, rate_limit_per_second, max_queue_depth FROM tenants";
+
+    private static TenantRecord Read(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3),
+        r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt32(5));
+}

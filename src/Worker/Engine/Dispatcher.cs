@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Fairlane.Contracts;
+using Fairlane.Partitioning.Scheduling;
+using Fairlane.Worker.Configuration;
+using Fairlane.Worker.Engine.Parking;
+using Fairlane.Worker.Intake;
+using Fairlane.Worker.Observability;
+using Microsoft.Extensions.Options;
+
+namespace Fairlane.Worker.Engine;
+
+/// <summary>
+/// The node's worker pool: each worker takes the next event the fair scheduler allows, runs it
+/// through the pipeline, and reports the measured cost back so the tenant is charged for it.
+/// Transient failures go back to the scheduler with backoff (holding only their ordering key);
+/// permanent ones and exhausted retries are dead-lettered. No event is dropped.
+/// </summary>
+internal sealed partial class Dispatcher(
+    FairEngine engine, EventPipeline pipeline, DeadLetterPublisher deadLetters, ParkCleaner parkCleaner,
+    IOptions<EngineOptions> options, ILogger<Dispatcher> logger) : BackgroundService
+{
+    private readonly EngineOptions _options = options.Value;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            WorkItem<EngineEvent> item;
+            try
+            {
+                item = await engine.TakeAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            await RunAsync(item, stoppingToken);
+        }
+    }
+
+    private async Task RunAsync(WorkItem<EngineEvent> item, CancellationToken stoppingToken)
+    {
+        var e = item.Payload;
+        var agent = e.Handler.Agent;
+        var started = Stopwatch.GetTimestamp();
+        PipelineResult result;
+        try
+        {
+            result = await pipeline.ProcessAsync(e, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-event: its transaction rolled back; it is re-delivered.
+            engine.Retry(item, Stopwatch.GetElapsedTime(started), TimeSpan.Zero);
+            return;
+        }
+        var cost = Stopwatch.GetElapsedTime(started);
+        FairlaneMetrics.ProcessingDuration.WithLabels(agent).Observe(cost.TotalSeconds);
+
+        switch (result)
+        {
+            case PipelineResult.Processed:
+                FairlaneMetrics.EventsProcessed.WithLabels(agent).Inc();
+                if (e.ProducedAt is { } producedAt)
+                    FairlaneMetrics.EndToEndLatency.WithLabels(agent).Observe(Math.Max(0, (DateTimeOffset.UtcNow - producedAt).TotalSeconds));
+                engine.Finish(item, cost);
+                break;
+            case PipelineResult.Duplicate:
+                FairlaneMetrics.EventsDuplicate.WithLabels(agent).Inc();
+                engine.Finish(item, cost);
+                break;
+            case PipelineResult.Transient transient when item.Attempts + 1 < _options.MaxAttempts:
+                FairlaneMetrics.ProcessingFailures.WithLabels(agent).Inc();
+                var delay = Backoff(item.Attempts + 1);
+                LogRetry(logger, transient.Error, e.Tenant, e.Envelope.Id, item.Attempts + 1, delay.TotalMilliseconds);
+                engine.Retry(item, cost, delay);
+                break;
+            case PipelineResult.Transient transient:
+                await RejectAsync(item, new DeadLetter(DeadLetterReasons.RetriesExhausted, transient.Error.Message, item.Attempts + 1,
+                    transient.Error.GetType().FullName), cost, stoppingToken);
+                break;
+            case PipelineResult.Rejected rejected:
+                await RejectAsync(item, rejected.Letter with { Attempts = item.Attempts + 1 }, cost, stoppingToken);
+                break;
+        }
+    }
+
+    // The event's offset completes only once the dead letter is acknowledged (and its parked row gone):
+    // if Kafka is unreachable it is retried like any transient failure, never dropped.
+    private async Task RejectAsync(WorkItem<EngineEvent> item, DeadLetter letter, TimeSpan cost, CancellationToken stoppingToken)
+    {
+        var e = item.Payload;
+        try
+        {
+            await deadLetters.PublishAsync(new DeadLetterSource(e.Partition.Topic, e.Partition.Partition, e.Offset, e.Key, e.Value, e.Headers),
+                letter, stoppingToken);
+            if (e.ParkId is { } parkId) await parkCleaner.DeleteAsync(e.Tenant, parkId, stoppingToken);
+            engine.Finish(item, cost);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Could not dead-letter {Tenant}/{EventId}; retrying", e.Tenant, e.Envelope.Id);
+            engine.Retry(item, cost, Backoff(item.Attempts + 1));
+        }
+        catch (OperationCanceledException)
+        {
+            engine.Retry(item, cost, TimeSpan.Zero);
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.RetryBaseMs * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exponential, _options.RetryMaxMs);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() / 2)); // jitter: spread the retries
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing {Tenant}/{EventId} failed (attempt {Attempt}); retrying in {DelayMs:F0} ms")]
+    private static partial void LogRetry(ILogger logger, Exception ex, string tenant, string eventId, int attempt, double delayMs);
+}

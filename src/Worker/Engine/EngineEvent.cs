@@ -1,0 +1,27 @@
+using Fairlane.Agents.Handling;
+using Fairlane.Contracts.Events;
+using Fairlane.Partitioning.Offsets;
+
+namespace Fairlane.Worker.Engine;
+
+/// <summary>
+/// A decoded event inside the engine, with what is needed to process it, park it, dead-letter it
+/// with its original bytes, and complete its offset. <see cref="Assignment"/> is set for an event
+/// read from Kafka (its offset completes when it finishes); an event loaded from the park has
+/// <see cref="ParkId"/> instead (its offset completed when it was parked).
+/// </summary>
+internal sealed class EngineEvent
+{
+    public required PartitionKey Partition { get; init; }
+    public required long Offset { get; init; }
+    public Assignment? Assignment { get; init; }
+    public long? ParkId { get; init; }
+    public required string Key { get; init; }
+    public required byte[] Value { get; init; }
+    public required IReadOnlyList<KeyValuePair<string, byte[]>> Headers { get; init; }
+    public required EventEnvelope Envelope { get; init; }
+    public required IEventHandler Handler { get; init; }
+    public DateTimeOffset? ProducedAt { get; init; }
+
+    public string Tenant => Envelope.TenantId;
+}

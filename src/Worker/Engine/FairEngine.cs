@@ -1,0 +1,212 @@
+using Fairlane.Agents.Storage;
+using Fairlane.Partitioning.Backpressure;
+using Fairlane.Partitioning.Offsets;
+using Fairlane.Partitioning.Parking;
+using Fairlane.Partitioning.Scheduling;
+using Fairlane.Worker.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Fairlane.Worker.Engine;
+
+/// <summary>
+/// The thread-safe core of the node: the fair scheduler, the offset ledgers, the park ledger and the
+/// backpressure gate behind one lock. The consume thread admits events and reads commits; workers
+/// take and finish events; the park writer and drainer move events to and from PostgreSQL.
+/// Every method is short and never waits on I/O while holding the lock.
+/// </summary>
+internal sealed partial class FairEngine
+{
+    private readonly object _gate = new();
+    private readonly FairScheduler<EngineEvent> _scheduler;
+    private readonly PartitionLedgers _ledgers = new();
+    private readonly ParkLedger _parks = new();
+    private readonly BackpressureGate _backpressure;
+    private readonly Dictionary<PartitionKey, int> _busy = []; // in flight, being parked or dead-lettered
+    private readonly Dictionary<string, TenantRecord> _tenants = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private int _sideTrips; // events being parked or dead-lettered: buffered, not in the scheduler
+
+    public FairEngine(IOptions<EngineOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _time = time;
+        _started = time.GetTimestamp();
+        _scheduler = new FairScheduler<EngineEvent>(new SchedulerOptions { Quantum = TimeSpan.FromMilliseconds(_options.QuantumMs) });
+        _backpressure = new BackpressureGate(_options.BufferHighWatermark, _options.BufferLowWatermark);
+    }
+
+    public TimeSpan Now => _time.GetElapsedTime(_started);
+
+    /// <summary>Events held by this node: queued, running, being parked or dead-lettered.</summary>
+    public int Buffered
+    {
+        get
+        {
+            lock (_gate) return BufferedLocked;
+        }
+    }
+
+    private int BufferedLocked => _scheduler.TotalQueued + _scheduler.TotalInFlight + _sideTrips;
+
+    // ---- partitions (consume thread) ----
+
+    public Assignment Assign(PartitionKey partition)
+    {
+        lock (_gate)
+        {
+            _parks.PartitionAssigned(partition);
+            return _ledgers.Assign(partition);
+        }
+    }
+
+    public Assignment? Current(PartitionKey partition)
+    {
+        lock (_gate) return _ledgers.Current(partition);
+    }
+
+    /// <summary>The park of a newly assigned partition was read; its events may now queue in memory.</summary>
+    public void PartitionParkRead(Assignment assignment, IEnumerable<string> tenantsWithRows)
+    {
+        lock (_gate)
+        {
+            if (_ledgers.IsCurrent(assignment)) _parks.PartitionRead(assignment.Partition, tenantsWithRows);
+        }
+        _wake.Release();
+    }
+
+    /// <summary>
+    /// Stops dispatching the partitions: their queued events are dropped (they are re-delivered to the
+    /// next owner, or stay in the park), then waits up to the grace period for their in-flight events.
+    /// Returns the offsets to commit for the hand-over. The ledgers are dropped by <see cref="Release"/>.
+    /// </summary>
+    public IReadOnlyList<(PartitionKey Partition, long Offset)> Drain(IReadOnlyCollection<PartitionKey> partitions, TimeSpan grace)
+    {
+        var set = partitions.ToHashSet();
+        lock (_gate)
+        {
+            foreach (var dropped in _scheduler.RemoveQueued(i => set.Contains(i.Payload.Partition)))
+            {
+                if (dropped.Payload.ParkId is not null) _parks.LoadedEventFinished(dropped.Payload.Partition, dropped.Tenant);
+            }
+            var deadline = Now + grace;
+            while (set.Any(p => _busy.GetValueOrDefault(p) > 0) && Now < deadline)
+                Monitor.Wait(_gate, deadline - Now);
+            return set.Select(p => (p, _ledgers.Committable(p))).Where(x => x.Item2 is not null).Select(x => (x.p, x.Item2!.Value)).ToList();
+        }
+    }
+
+    /// <summary>Forgets revoked or lost partitions; late completions for them are ignored.</summary>
+    public void Release(IEnumerable<PartitionKey> partitions)
+    {
+        lock (_gate)
+        {
+            foreach (var p in partitions)
+            {
+                _ledgers.Revoke(p);
+                _parks.Forget(p);
+            }
+        }
+    }
+
+    public IReadOnlyList<(PartitionKey Partition, long Offset)> TakeCommits()
+    {
+        lock (_gate) return _ledgers.TakeCommitChanges();
+    }
+
+    public void CommitFailed(PartitionKey partition)
+    {
+        lock (_gate) _ledgers.ForgetCommitted(partition);
+    }
+
+    public int Pending(PartitionKey partition)
+    {
+        lock (_gate) return _ledgers.Pending(partition);
+    }
+
+    /// <summary>Pause or resume consumption, by the buffered count's high and low watermarks.</summary>
+    public BackpressureChange? CheckBackpressure()
+    {
+        lock (_gate) return _backpressure.Observe(BufferedLocked);
+    }
+
+    public bool ConsumptionPaused
+    {
+        get
+        {
+            lock (_gate) return _backpressure.Paused;
+        }
+    }
+
+    // ---- intake (consume thread) ----
+
+    /// <summary>Records a consumed offset; false if the assignment is no longer current.</summary>
+    public bool Track(Assignment assignment, long offset)
+    {
+        lock (_gate) return _ledgers.Track(assignment, offset);
+    }
+
+    /// <summary>
+    /// Queues the event in memory and returns null, or returns why it must be parked (its park write
+    /// is then counted as started and the caller hands it to the park writer).
+    /// </summary>
+    public ParkReason? Admit(EngineEvent e)
+    {
+        lock (_gate)
+        {
+            var tenant = e.Tenant;
+            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsPaused;
+            var cap = record?.MaxQueueDepth ?? _options.TenantQueueDepth;
+            var reason = ParkPolicy.Decide(paused, _parks.MustPark(e.Partition, tenant), _scheduler.Queued(tenant), cap);
+            if (reason is null)
+            {
+                _scheduler.Enqueue(new WorkItem<EngineEvent>(tenant, OrderingKeys.For(e.Envelope), e));
+                _wake.Release();
+                return null;
+            }
+            _parks.WriteStarted(e.Partition, tenant);
+            BeginSideTripLocked(e.Partition);
+            return reason;
+        }
+    }
+
+    /// <summary>An event leaves for the dead-letter topic; it stays buffered until <see cref="SideTripDone"/>.</summary>
+    public void BeginSideTrip(PartitionKey partition)
+    {
+        lock (_gate) BeginSideTripLocked(partition);
+    }
+
+    /// <summary>A parked or dead-lettered event is safely stored: its offset is complete.</summary>
+    public void SideTripDone(EngineEventOrigin origin, bool parked)
+    {
+        lock (_gate)
+        {
+            if (parked) _parks.WriteCommitted(origin.Partition, origin.Tenant);
+            if (origin.Assignment is { } a) _ledgers.Complete(a, origin.Offset);
+            _sideTrips--;
+            EndBusyLocked(origin.Partition);
+        }
+        _wake.Release();
+    }
+
+    private void BeginSideTripLocked(PartitionKey partition)
+    {
+        _sideTrips++;
+        _busy[partition] = _busy.GetValueOrDefault(partition) + 1;
+    }
+
+    private void EndBusyLocked(PartitionKey partition)
+    {
+        if (_busy.TryGetValue(partition, out var n) && n > 1) _busy[partition] = n - 1;
+        else _busy.Remove(partition);
+        Monitor.PulseAll(_gate);
+    }
+}
+
+/// <summary>Where an event came from, enough to complete its offset.</summary>
+internal readonly record struct EngineEventOrigin(PartitionKey Partition, string Tenant, Assignment? Assignment, long Offset)
+{
+    public static EngineEventOrigin Of(EngineEvent e) => new(e.Partition, e.Tenant, e.Assignment, e.Offset);
+}

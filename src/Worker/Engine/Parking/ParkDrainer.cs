@@ -1,0 +1,112 @@
+using Fairlane.Contracts.Events;
+using Fairlane.Partitioning.Offsets;
+using Fairlane.Partitioning.Parking;
+using Fairlane.Worker.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Fairlane.Worker.Engine.Parking;
+
+/// <summary>
+/// Moves parked events back into memory, in offset order, whenever their tenant has room: a tenant's
+/// park drains before its newer events, and through the same fair scheduler as everyone else. It
+/// also reads the park of each newly assigned partition, since parked events belong to their
+/// partition and whichever node owns it drains them.
+/// </summary>
+internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerRegistry handlers, ILogger<ParkDrainer> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(25);
+    private readonly SemaphoreSlim _assigned = new(0);
+    private readonly Queue<Assignment> _toRead = new();
+    private readonly Lock _toReadGate = new();
+
+    /// <summary>Called on assignment (never blocks): read this partition's park.</summary>
+    public void ReadParkOf(Assignment assignment)
+    {
+        lock (_toReadGate) _toRead.Enqueue(assignment);
+        _assigned.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReadAssignedAsync(stoppingToken);
+                foreach (var (request, assignment) in engine.StartDrains()) await DrainAsync(request, assignment, stoppingToken);
+                await _assigned.WaitAsync(Interval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReadAssignedAsync(CancellationToken stoppingToken)
+    {
+        List<Assignment> pending;
+        lock (_toReadGate)
+        {
+            pending = [.. _toRead];
+            _toRead.Clear();
+        }
+        foreach (var assignment in pending)
+        {
+            if (engine.Current(assignment.Partition) != assignment) continue;
+            try
+            {
+                engine.PartitionParkRead(assignment, await store.TenantsWithRowsAsync(assignment.Partition, stoppingToken));
+            }
+            catch (Exception ex) when (EventPipeline.IsTransient(ex))
+            {
+                // Until it is read, every event of the partition is parked, so order holds; try again.
+                logger.LogWarning(ex, "Reading the park of {Partition} failed; retrying", assignment.Partition);
+                lock (_toReadGate) _toRead.Enqueue(assignment);
+            }
+        }
+    }
+
+    private async Task DrainAsync(DrainRequest request, Assignment assignment, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var rows = await store.LoadAsync(request.Partition, request.Tenant, request.After, request.Limit, stoppingToken);
+            engine.Loaded(request, assignment, rows.Select(row => ToEvent(request.Partition, row)).OfType<EngineEvent>().ToList());
+        }
+        catch (Exception ex) when (EventPipeline.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Loading parked events of {Tenant} on {Partition} failed; retrying", request.Tenant, request.Partition);
+            engine.DrainFailed(request);
+        }
+        catch (OperationCanceledException)
+        {
+            engine.DrainFailed(request);
+            throw;
+        }
+    }
+
+    // Parked rows were valid envelopes when parked; they are decoded again rather than stored twice.
+    private EngineEvent? ToEvent(PartitionKey partition, ParkedRow row)
+    {
+        var decoded = EnvelopeCodec.Decode(row.Key, row.Value, int.MaxValue);
+        var handler = decoded.Envelope is { } envelope ? handlers.Find(partition.Topic, envelope.Type) : null;
+        if (handler is null)
+        {
+            logger.LogError("Parked event {ParkId} of {Tenant} on {Partition} cannot be read back; it stays parked", row.Id, row.Tenant, partition);
+            return null;
+        }
+        return new EngineEvent
+        {
+            Partition = partition,
+            Offset = row.Offset,
+            ParkId = row.Id,
+            Key = row.Key,
+            Value = row.Value,
+            Headers = row.Headers,
+            Envelope = decoded.Envelope!,
+            Handler = handler,
+            ProducedAt = Intake.RecordHeaders.ProducedAt(row.Headers),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using Confluent.Kafka;
+using Fairlane.Partitioning.Offsets;
+using Fairlane.Worker.Observability;
+
+namespace Fairlane.Worker.Intake;
+
+// Rebalance callbacks run on the consume thread inside Consume(). Assign and lose return at once;
+// revoke waits (bounded by Engine:RevokeGraceMs) for the revoked partitions' in-flight events so
+// their completions are committed before the next owner starts. That wait is on other threads'
+// work, never sync-over-async on this one.
+internal sealed partial class ConsumeLoop
+{
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        foreach (var tp in partitions)
+        {
+            var assignment = engine.Assign(new PartitionKey(tp.Topic, tp.Partition.Value));
+            parkDrainer.ReadParkOf(assignment);
+        }
+        FairlaneMetrics.AssignedPartitions.Inc(partitions.Count);
+        logger.LogInformation("Assigned {Count} partition(s): {Partitions}", partitions.Count, Describe(partitions));
+    }
+
+    private void OnRevoked(IConsumer<string?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        var keys = partitions.Select(p => new PartitionKey(p.Topic, p.Partition.Value)).ToList();
+        var commits = engine.Drain(keys, TimeSpan.FromMilliseconds(engineOptions.Value.RevokeGraceMs));
+        Commit(consumer, commits);
+        engine.Release(keys);
+        FairlaneMetrics.AssignedPartitions.Dec(partitions.Count);
+        logger.LogInformation("Revoked {Count} partition(s) after committing their completed offsets: {Partitions}",
+            partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
+    }
+
+    // Lost (session expired): another node may already own them; committing now could move its offsets.
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        var keys = partitions.Select(p => new PartitionKey(p.Topic, p.Partition.Value)).ToList();
+        engine.Drain(keys, TimeSpan.Zero);
+        engine.Release(keys);
+        FairlaneMetrics.AssignedPartitions.Dec(partitions.Count);
+        logger.LogWarning("Lost {Count} partition(s) without commit: {Partitions}", partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
+    }
+
+    private void Commit(IConsumer<string?, byte[]?> consumer, IReadOnlyList<(PartitionKey Partition, long Offset)> commits)
+    {
+        if (commits.Count == 0) return;
+        try
+        {
+            consumer.Commit(commits.Select(c => new TopicPartitionOffset(c.Partition.Topic, c.Partition.Partition, c.Offset)));
+            foreach (var (partition, offset) in commits)
+                FairlaneMetrics.CommittedOffset.WithLabels(partition.Topic, partition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(offset);
+        }
+        catch (KafkaException ex)
+        {
+            // Offered again next time; until then a crash re-delivers a little more (and the ledger skips it).
+            foreach (var (partition, _) in commits) engine.CommitFailed(partition);
+            logger.LogWarning("Offset commit failed: {Reason}", ex.Error.Reason);
+        }
+    }
+
+    private void ReportLag(IConsumer<string?, byte[]?> consumer)
+    {
+        foreach (var tp in consumer.Assignment)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(tp);
+            var position = consumer.Position(tp);
+            var partition = tp.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (watermarks.High != Offset.Unset && position != Offset.Unset)
+                FairlaneMetrics.ConsumerLag.WithLabels(tp.Topic, partition).Set(Math.Max(0, watermarks.High.Value - position.Value));
+            FairlaneMetrics.UncommittedOffsets.WithLabels(tp.Topic, partition).Set(engine.Pending(new PartitionKey(tp.Topic, tp.Partition.Value)));
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal) logger.LogCritical("Fatal Kafka error: {Reason}", error.Reason);
+        else logger.LogDebug("Kafka client error: {Reason}", error.Reason);
+    }
+
+    // librdkafka's own log lines, through our structured logger instead of raw stderr.
+    private void OnLog(LogMessage message)
+    {
+        var level = message.Level <= SyslogLevel.Error ? LogLevel.Warning : LogLevel.Debug;
+        logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
+    }
+
+    private static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(",", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{string.Join(" ", g.Select(p => p.Partition.Value))}]"));
+}

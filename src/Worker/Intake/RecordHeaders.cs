@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Text;
+using Fairlane.Contracts;
+
+namespace Fairlane.Worker.Intake;
+
+internal static class RecordHeaders
+{
+    /// <summary>The producer's fl-produced-at header, the start of end-to-end latency.</summary>
+    public static DateTimeOffset? ProducedAt(IReadOnlyList<KeyValuePair<string, byte[]>> headers)
+    {
+        for (var i = headers.Count - 1; i >= 0; i--)
+        {
+            if (headers[i].Key != HeaderNames.ProducedAt) continue;
+            return long.TryParse(Encoding.UTF8.GetString(headers[i].Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null;
+        }
+        return null;
+    }
+}

@@ -31,6 +31,7 @@ internal static class LoadTestCommand
         var ledger = new ResultLedger(options.Postgres);
         using var producer = new FairlaneProducer(options.BootstrapServers, "fairlane-loadtest");
 
+        await ledger.RegisterTenantsAsync(tenants);
         Console.WriteLine($"run {runId}: {options.RatePerSecond}/s over {options.Tenants} tenants for {options.Duration.TotalSeconds:0} s to {topic}");
         var sent = await SendAsync(producer, topic, tenants, options);
         Console.WriteLine($"sent {sent} events; waiting for them to be processed");
@@ -63,7 +64,9 @@ internal static class LoadTestCommand
                 FairlaneJsonContext.Default.StockChanged);
             producer.Produce(topic, envelope, r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
         }
-        producer.Flush(TimeSpan.FromSeconds(30));
-        return total - Interlocked.Read(ref failed);
+        var unsent = producer.Flush(TimeSpan.FromSeconds(30));
+        var lost = Interlocked.Read(ref failed) + unsent;
+        if (lost > 0) Console.Error.WriteLine($"fairlane-loadtest: {lost} events could not be sent (is Kafka at {options.BootstrapServers}?)");
+        return total - lost;
     }
 }

@@ -5,7 +5,7 @@ namespace Fairlane.LoadTest;
 /// <summary>The flags of a load run; every one has a default so a bare run works against the dev stack.</summary>
 internal sealed record LoadTestOptions
 {
-    public string BootstrapServers { get; init; } = "127.0.0.1:56400";
+    public string BootstrapServers { get; init; } = Environment.GetEnvironmentVariable("FAIRLANE__KAFKA__BOOTSTRAPSERVERS") ?? "";
     public string TopicPrefix { get; init; } = "fairlane";
     public string Postgres { get; init; } = "Host=127.0.0.1;Port=55432;Database=fairlane;Username=fairlane;Password=fairlane";
     public int Tenants { get; init; } = 30;
@@ -19,6 +19,7 @@ internal sealed record LoadTestOptions
         Usage: fairlane-loadtest [--bootstrap HOST:PORT] [--topic-prefix P] [--postgres CONNSTR]
                                  [--tenants N] [--rate EVENTS_PER_S] [--duration SECONDS] [--drain-timeout SECONDS]
 
+        --bootstrap defaults to $FAIRLANE__KAFKA__BOOTSTRAPSERVERS (scripts/run-dev.sh prints it).
         Sends stock.changed events at a fixed rate spread evenly over N tenants, waits until every
         one is in processed_events, and reports throughput and end-to-end latency (produced-at
         header to effect committed), overall and per tenant, plus lost and duplicated effects.
@@ -45,6 +46,8 @@ internal sealed record LoadTestOptions
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }
+        if (string.IsNullOrWhiteSpace(o.BootstrapServers))
+            throw new ArgumentException("--bootstrap is required (or set FAIRLANE__KAFKA__BOOTSTRAPSERVERS).");
         return o;
     }
 }

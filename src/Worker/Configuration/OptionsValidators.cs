@@ -95,7 +95,6 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
     {
         var e = new SettingErrors(WorkerOptions.Section);
         e.Require(!string.IsNullOrWhiteSpace(o.NodeId), nameof(o.NodeId), "must not be empty.");
-        if (o.Agents.Count == 0) e.Add(nameof(o.Agents), "must list at least one agent, or 'all'.");
         foreach (var agent in o.Agents.Where(a => !a.Equals("all", StringComparison.OrdinalIgnoreCase)
                                                   && !WorkerOptions.KnownAgents.Contains(a, StringComparer.OrdinalIgnoreCase)))
         {

@@ -8,8 +8,12 @@ public sealed class WorkerOptions
     /// <summary>This node's name in logs, metrics and leadership records.</summary>
     public string NodeId { get; set; } = Environment.MachineName;
 
-    /// <summary>The agents this node runs: "all", or a list of watcher, sync, guardian, alert.</summary>
-    public List<string> Agents { get; set; } = ["all"];
+    /// <summary>
+    /// The agents this node runs: empty or "all" for every agent, or a list of watcher, sync, guardian,
+    /// alert. (No default elements: the configuration binder appends to a list's initial contents,
+    /// so a default of "all" could never be narrowed.)
+    /// </summary>
+    public List<string> Agents { get; set; } = [];
 
     /// <summary>How long shutdown waits for in-flight work before giving up.</summary>
     public int ShutdownGraceMs { get; set; } = 10_000;
@@ -17,5 +21,5 @@ public sealed class WorkerOptions
     public static readonly string[] KnownAgents = ["watcher", "sync", "guardian", "alert"];
 
     public bool Runs(string agent) =>
-        Agents.Contains("all", StringComparer.OrdinalIgnoreCase) || Agents.Contains(agent, StringComparer.OrdinalIgnoreCase);
+        Agents.Count == 0 || Agents.Contains("all", StringComparer.OrdinalIgnoreCase) || Agents.Contains(agent, StringComparer.OrdinalIgnoreCase);
 }

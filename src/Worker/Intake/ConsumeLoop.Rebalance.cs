@@ -17,7 +17,7 @@ internal sealed partial class ConsumeLoop
             var assignment = engine.Assign(new PartitionKey(tp.Topic, tp.Partition.Value));
             parkDrainer.ReadParkOf(assignment);
         }
-        FairlaneMetrics.AssignedPartitions.Inc(partitions.Count);
+        CountAssigned(partitions, +1);
         logger.LogInformation("Assigned {Count} partition(s): {Partitions}", partitions.Count, Describe(partitions));
     }
 
@@ -27,7 +27,7 @@ internal sealed partial class ConsumeLoop
         var commits = engine.Drain(keys, TimeSpan.FromMilliseconds(engineOptions.Value.RevokeGraceMs));
         Commit(consumer, commits);
         engine.Release(keys);
-        FairlaneMetrics.AssignedPartitions.Dec(partitions.Count);
+        CountAssigned(partitions.Select(p => p.TopicPartition), -1);
         logger.LogInformation("Revoked {Count} partition(s) after committing their completed offsets: {Partitions}",
             partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
     }
@@ -38,7 +38,7 @@ internal sealed partial class ConsumeLoop
         var keys = partitions.Select(p => new PartitionKey(p.Topic, p.Partition.Value)).ToList();
         engine.Drain(keys, TimeSpan.Zero);
         engine.Release(keys);
-        FairlaneMetrics.AssignedPartitions.Dec(partitions.Count);
+        CountAssigned(partitions.Select(p => p.TopicPartition), -1);
         logger.LogWarning("Lost {Count} partition(s) without commit: {Partitions}", partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
     }
 
@@ -83,6 +83,12 @@ internal sealed partial class ConsumeLoop
     {
         var level = message.Level <= SyslogLevel.Error ? LogLevel.Warning : LogLevel.Debug;
         logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
+    }
+
+    private static void CountAssigned(IEnumerable<TopicPartition> partitions, int sign)
+    {
+        foreach (var topic in partitions.GroupBy(p => p.Topic))
+            FairlaneMetrics.AssignedPartitions.WithLabels(topic.Key).Inc(sign * topic.Count());
     }
 
     private static string Describe(IEnumerable<TopicPartition> partitions) =>

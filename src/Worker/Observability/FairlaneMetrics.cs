@@ -35,7 +35,7 @@ internal static class FairlaneMetrics
         new HistogramConfiguration { LabelNames = ["agent"], Buckets = LatencyBuckets });
 
     public static readonly Gauge AssignedPartitions = Metrics.CreateGauge(
-        "fairlane_assigned_partitions", "Partitions this node currently owns.");
+        "fairlane_assigned_partitions", "Partitions this node currently owns.", "topic");
 
     public static readonly Counter EventsParked = Metrics.CreateCounter(
         "fairlane_events_parked_total", "Events written to the durable park.", "reason");

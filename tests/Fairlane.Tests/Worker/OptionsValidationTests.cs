@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -68,6 +69,18 @@ public sealed class OptionsValidationTests
     [Fact]
     public void Metrics_port_out_of_range_is_named() =>
         Assert.Contains("Http:MetricsPort", Failures(new HttpOptionsValidator(), new HttpOptions { MetricsPort = 70000 }));
+
+    [Fact]
+    public void Agents_bound_from_configuration_replace_the_default_rather_than_add_to_it()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Worker:Agents:0"] = "watcher" })
+            .Build();
+        var options = configuration.GetSection("Worker").Get<WorkerOptions>()!;
+
+        Assert.Equal(["watcher"], options.Agents);
+        Assert.False(options.Runs("guardian"));
+    }
 
     [Fact]
     public void Worker_runs_all_agents_by_default_or_only_those_listed()

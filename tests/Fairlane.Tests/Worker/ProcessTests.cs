@@ -11,18 +11,8 @@ public sealed partial class ProcessTests
 {
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(60);
 
-    private static Dictionary<string, string> ValidEnvironment(TestDatabase? db, string bootstrap, string prefix, int metricsPort) => new()
-    {
-        ["FAIRLANE__KAFKA__BOOTSTRAPSERVERS"] = bootstrap,
-        ["FAIRLANE__KAFKA__TOPICPREFIX"] = prefix,
-        ["FAIRLANE__KAFKA__GROUPID"] = prefix + "-group",
-        ["FAIRLANE__POSTGRES__CONNECTIONSTRING"] = db?.AppConnectionString ?? TestServers.AppConnectionString("fairlane"),
-        ["FAIRLANE__POSTGRES__OWNERCONNECTIONSTRING"] = db?.OwnerConnectionString ?? TestServers.OwnerConnectionString("fairlane"),
-        ["FAIRLANE__REDIS__ENDPOINTS__0"] = $"127.0.0.1:{TestServers.RedisPorts[0]}",
-        ["FAIRLANE__REDIS__ENDPOINTS__1"] = $"127.0.0.1:{TestServers.RedisPorts[1]}",
-        ["FAIRLANE__REDIS__ENDPOINTS__2"] = $"127.0.0.1:{TestServers.RedisPorts[2]}",
-        ["FAIRLANE__HTTP__METRICSPORT"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+    private static Dictionary<string, string> ValidEnvironment(TestDatabase? db, string bootstrap, string prefix, int metricsPort) =>
+        WorkerEnvironment.For(db, bootstrap, prefix, metricsPort);
 
     [Theory]
     [InlineData("FAIRLANE__KAFKA__BOOTSTRAPSERVERS", "", "Kafka:BootstrapServers")]
@@ -107,7 +97,7 @@ public sealed partial class ProcessTests
         Assert.Equal(0, await daemon.WaitForExitAsync(ExitDeadline));
     }
 
-    private static async Task<(int Status, string Body)> Get(HttpClient http, string path)
+    internal static async Task<(int Status, string Body)> Get(HttpClient http, string path)
     {
         try
         {
@@ -120,7 +110,7 @@ public sealed partial class ProcessTests
         }
     }
 
-    private static double ProcessedTotal(string metrics) =>
+    internal static double ProcessedTotal(string metrics) =>
         ProcessedLine().Match(metrics) is { Success: true } m ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     [GeneratedRegex("""^fairlane_events_processed_total\{agent="watcher"\} (\S+)$""", RegexOptions.Multiline)]

@@ -1,0 +1,35 @@
+using System.Text;
+using Confluent.Kafka;
+using Fairlane.Contracts;
+
+namespace Fairlane.Tests.Infrastructure;
+
+/// <summary>A dead letter as read back from the DLQ topic.</summary>
+internal sealed record Letter(string Reason, string OriginTopic, byte[] Value);
+
+internal static class DeadLetterReader
+{
+    /// <summary>Reads the DLQ topic with a group of its own until <paramref name="expected"/> letters arrived.</summary>
+    public static async Task<List<Letter>> ReadAsync(string bootstrap, string topic, int expected, TimeSpan deadline)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = TestServers.UniqueName("dlq-reader"),
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(topic);
+        var letters = new List<Letter>();
+        await Eventually.WaitAsync(() =>
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: { } m })
+            {
+                string Header(string name) => Encoding.UTF8.GetString(m.Headers.GetLastBytes(name));
+                letters.Add(new Letter(Header(HeaderNames.DlqReason), Header(HeaderNames.DlqOriginTopic), m.Value));
+            }
+            return letters.Count >= expected;
+        }, deadline, $"{expected} dead letters");
+        consumer.Close();
+        return letters;
+    }
+}

@@ -41,7 +41,7 @@ internal sealed partial class FairEngine
             if (e.ParkId is not null) _parks.LoadedEventFinished(e.Partition, e.Tenant);
             EndBusyLocked(e.Partition);
         }
-        _wake.Release();
+        Wake();
     }
 
     /// <summary>The event failed transiently: back to the front of its key, not before the delay.</summary>
@@ -62,7 +62,7 @@ internal sealed partial class FairEngine
             }
             EndBusyLocked(e.Partition);
         }
-        _wake.Release();
+        Wake();
     }
 
     private bool StillOwned(EngineEvent e) =>
@@ -97,7 +97,7 @@ internal sealed partial class FairEngine
             foreach (var e in events) _scheduler.Enqueue(new WorkItem<EngineEvent>(e.Tenant, OrderingKeys.For(e.Envelope), e));
             _parks.Loaded(request, events.Count, events.Count > 0 ? events[^1].Offset : -1);
         }
-        _wake.Release();
+        Wake();
     }
 
     public void DrainFailed(DrainRequest request)
@@ -124,7 +124,7 @@ internal sealed partial class FairEngine
                 _scheduler.SetLimits(r.Id, new TenantLimits(r.Weight, r.Concurrency, r.RatePerSecond, r.MaxQueueDepth ?? _options.TenantQueueDepth));
             }
         }
-        _wake.Release();
+        Wake();
     }
 
     /// <summary>Totals and the deepest tenants, for metrics.</summary>

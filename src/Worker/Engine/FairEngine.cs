@@ -74,7 +74,7 @@ internal sealed partial class FairEngine
         {
             if (_ledgers.IsCurrent(assignment)) _parks.PartitionRead(assignment.Partition, tenantsWithRows);
         }
-        _wake.Release();
+        Wake();
     }
 
     /// <summary>
@@ -92,8 +92,12 @@ internal sealed partial class FairEngine
                 if (dropped.Payload.ParkId is not null) _parks.LoadedEventFinished(dropped.Payload.Partition, dropped.Tenant);
             }
             var deadline = Now + grace;
-            while (set.Any(p => _busy.GetValueOrDefault(p) > 0) && Now < deadline)
-                Monitor.Wait(_gate, deadline - Now);
+            while (set.Any(p => _busy.GetValueOrDefault(p) > 0))
+            {
+                var remaining = deadline - Now;
+                if (remaining <= TimeSpan.Zero) break;
+                Monitor.Wait(_gate, remaining);
+            }
             return set.Select(p => (p, _ledgers.Committable(p))).Where(x => x.Item2 is not null).Select(x => (x.p, x.Item2!.Value)).ToList();
         }
     }
@@ -163,7 +167,7 @@ internal sealed partial class FairEngine
             if (reason is null)
             {
                 _scheduler.Enqueue(new WorkItem<EngineEvent>(tenant, OrderingKeys.For(e.Envelope), e));
-                _wake.Release();
+                Wake();
                 return null;
             }
             _parks.WriteStarted(e.Partition, tenant);
@@ -188,7 +192,14 @@ internal sealed partial class FairEngine
             _sideTrips--;
             EndBusyLocked(origin.Partition);
         }
-        _wake.Release();
+        Wake();
+    }
+
+    // One pending wake per worker is enough: a woken worker that finds nothing goes back to waiting,
+    // so unbounded releases (one per enqueue) would only make idle workers spin through them.
+    private void Wake()
+    {
+        if (_wake.CurrentCount < _options.Workers) _wake.Release();
     }
 
     private void BeginSideTripLocked(PartitionKey partition)

@@ -108,7 +108,7 @@ internal sealed partial class ConsumeLoop(
             return;
         }
 
-        var headers = DeadLetterSource.Of(record).Headers;
+        var headers = RecordHeaders.Of(record);
         var e = new EngineEvent
         {
             Partition = partition,
@@ -131,19 +131,27 @@ internal sealed partial class ConsumeLoop(
         engine.BeginSideTrip(assignment.Partition);
         _ = Task.Run(async () =>
         {
-            for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+            try
             {
-                try
+                for (var attempt = 1; ; attempt++)
                 {
-                    await deadLetters.PublishAsync(source, letter, stoppingToken);
-                    engine.SideTripDone(origin, parked: false);
-                    return;
+                    try
+                    {
+                        await deadLetters.PublishAsync(source, letter, stoppingToken);
+                        engine.SideTripDone(origin, parked: false);
+                        return;
+                    }
+                    catch (KafkaException ex)
+                    {
+                        logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Reason}); retrying",
+                            source.Topic, source.Partition, source.Offset, ex.Error.Reason);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(attempt, 7)))), stoppingToken);
+                    }
                 }
-                catch (KafkaException ex)
-                {
-                    logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Reason}); retrying", source.Topic, source.Partition, source.Offset, ex.Error.Reason);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(attempt, 7)))), stoppingToken);
-                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down: the offset stays incomplete and the record is re-delivered.
             }
         }, CancellationToken.None);
     }

@@ -13,8 +13,7 @@ internal sealed record DeadLetter(string Reason, string Detail, int Attempts = 0
 internal sealed record DeadLetterSource(string Topic, int Partition, long Offset, string? Key, byte[]? Value, IReadOnlyList<KeyValuePair<string, byte[]>> Headers)
 {
     public static DeadLetterSource Of(ConsumeResult<string?, byte[]?> record) => new(
-        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value,
-        record.Message.Headers?.Select(h => KeyValuePair.Create(h.Key, h.GetValueBytes())).ToList() ?? []);
+        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, RecordHeaders.Of(record));
 }
 
 /// <summary>

@@ -6,6 +6,10 @@ namespace Fairlane.Worker.Intake;
 
 internal static class RecordHeaders
 {
+    /// <summary>A record's headers as name/bytes pairs (names may repeat).</summary>
+    public static IReadOnlyList<KeyValuePair<string, byte[]>> Of(Confluent.Kafka.ConsumeResult<string?, byte[]?> record) =>
+        record.Message.Headers?.Select(h => KeyValuePair.Create(h.Key, h.GetValueBytes())).ToList() ?? [];
+
     /// <summary>The producer's fl-produced-at header, the start of end-to-end latency.</summary>
     public static DateTimeOffset? ProducedAt(IReadOnlyList<KeyValuePair<string, byte[]>> headers)
     {

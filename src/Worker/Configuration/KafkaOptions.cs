@@ -25,6 +25,13 @@ public sealed class KafkaOptions
     /// <summary>How often stored offsets are committed.</summary>
     public int CommitIntervalMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// How long a fetch may wait at the broker for data. Bounds the idle latency of a quiet partition
+    /// when the broker does not answer a fetch as soon as data arrives (the embedded cluster waits
+    /// the full time); a real broker answers early, so a low value costs little there.
+    /// </summary>
+    public int FetchWaitMaxMs { get; set; } = 100;
+
     /// <summary>Records larger than this go to the dead-letter topic unread.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 

@@ -27,6 +27,7 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             SessionTimeoutMs = o.SessionTimeoutMs,
+            FetchWaitMaxMs = o.FetchWaitMaxMs,
             // Bad records are dead-lettered by us; let large ones reach us so we can say why.
             MessageMaxBytes = Math.Max(o.MaxMessageBytes * 2, 1_000_000),
         };

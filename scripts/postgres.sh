@@ -269,6 +269,9 @@ END
 \$\$;
 ALTER ROLE $owner_role WITH LOGIN CREATEDB NOSUPERUSER PASSWORD '$owner_password';
 ALTER ROLE $app_role WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$app_password';
+-- Test databases are dropped WITH (FORCE) by the owner, which must be able to end the
+-- application role's leftover sessions in them. Development and test clusters only.
+GRANT pg_signal_backend TO $owner_role;
 SELECT 'CREATE DATABASE $database OWNER $owner_role ENCODING ''UTF8'''
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$database') \gexec
 ALTER DATABASE $database OWNER TO $owner_role;

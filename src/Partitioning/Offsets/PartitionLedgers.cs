@@ -57,12 +57,13 @@ public sealed class PartitionLedgers
     public int Pending(PartitionKey partition) =>
         _owned.TryGetValue(partition, out var owned) ? owned.Ledger.PendingCount : 0;
 
-    /// <summary>Committable offsets that moved since the last call (for the periodic commit).</summary>
-    public IReadOnlyList<(PartitionKey Partition, long Offset)> TakeCommitChanges()
+    /// <summary>Committable offsets that moved since the last call (for the periodic commit), optionally of some partitions only.</summary>
+    public IReadOnlyList<(PartitionKey Partition, long Offset)> TakeCommitChanges(Func<PartitionKey, bool>? which = null)
     {
         var changes = new List<(PartitionKey, long)>();
         foreach (var (partition, (_, ledger)) in _owned)
         {
+            if (which is not null && !which(partition)) continue;
             if (ledger.Committable is not { } offset) continue;
             if (_lastCommitted.TryGetValue(partition, out var last) && last == offset) continue;
             _lastCommitted[partition] = offset;

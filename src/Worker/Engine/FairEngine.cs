@@ -115,9 +115,10 @@ internal sealed partial class FairEngine
         }
     }
 
-    public IReadOnlyList<(PartitionKey Partition, long Offset)> TakeCommits()
+    /// <summary>Offsets of one topic's partitions that moved since the last call.</summary>
+    public IReadOnlyList<(PartitionKey Partition, long Offset)> TakeCommits(string topic)
     {
-        lock (_gate) return _ledgers.TakeCommitChanges();
+        lock (_gate) return _ledgers.TakeCommitChanges(p => p.Topic == topic);
     }
 
     public void CommitFailed(PartitionKey partition)

@@ -11,7 +11,10 @@ using Fairlane.Worker.Observability;
 namespace Fairlane.Worker.Intake;
 
 /// <summary>
-/// The node's one consumer, for every agent topic this node runs. It never waits on a handler:
+/// The node's consumers: one per agent topic this node runs, each on its own thread and in its own
+/// consumer group (<c>{Kafka:GroupId}-{topic}</c>), so every topic's partitions are split across
+/// the fleet on their own (one group for all topics balances partition counts, and a joining node
+/// can end up with only idle topics). A consumer never waits on a handler:
 /// each record is decoded and handed to the fair engine (memory or park) or to the dead-letter
 /// topic, and the loop goes back to Consume. Completed offsets are committed every second; the
 /// buffered count pauses and resumes the partitions.
@@ -30,24 +33,26 @@ internal sealed partial class ConsumeLoop(
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(5);
 
-    // librdkafka's Consume blocks; give it a thread of its own rather than a pool thread.
+    // librdkafka's Consume blocks; give each consumer a thread of its own rather than a pool thread.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.WhenAll(handlers.Topics.Select(topic => Task.Factory.StartNew(() => Run(topic, stoppingToken),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
 
-    private void Run(CancellationToken stoppingToken)
+    private void Run(string topic, CancellationToken stoppingToken)
     {
-        var topics = handlers.Topics;
-        using var consumer = kafka.Consumer()
+        var group = kafka.GroupFor(topic);
+        using var consumer = kafka.Consumer(group)
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => OnLog(message))
             .Build();
-        consumer.Subscribe(topics);
-        logger.LogInformation("Consuming {Topics} as group {Group}", string.Join(",", topics), kafka.Options.GroupId);
+        consumer.Subscribe(topic);
+        logger.LogInformation("Consuming {Topic} as group {Group}", topic, group);
         var lastCommit = Stopwatch.GetTimestamp();
         var lastLag = lastCommit;
+        var pausedPartitions = -1; // how many of this consumer's partitions are paused; -1 when running
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -63,10 +68,10 @@ internal sealed partial class ConsumeLoop(
                 }
                 if (record is { IsPartitionEOF: false }) Intake(record, stoppingToken);
 
-                ApplyBackpressure(consumer);
+                pausedPartitions = ApplyBackpressure(consumer, pausedPartitions);
                 if (Stopwatch.GetElapsedTime(lastCommit) >= CommitInterval)
                 {
-                    Commit(consumer, engine.TakeCommits());
+                    Commit(consumer, engine.TakeCommits(topic));
                     lastCommit = Stopwatch.GetTimestamp();
                 }
                 if (Stopwatch.GetElapsedTime(lastLag) >= LagInterval)
@@ -78,9 +83,9 @@ internal sealed partial class ConsumeLoop(
         }
         finally
         {
-            Commit(consumer, engine.TakeCommits());
+            Commit(consumer, engine.TakeCommits(topic));
             consumer.Close(); // revokes (draining in-flight work within the grace period) and leaves the group
-            logger.LogInformation("Left consumer group {Group}", kafka.Options.GroupId);
+            logger.LogInformation("Left consumer group {Group}", group);
         }
     }
 
@@ -163,19 +168,31 @@ internal sealed partial class ConsumeLoop(
         _ => "behind-parked",
     };
 
-    private void ApplyBackpressure(IConsumer<string?, byte[]?> consumer)
+    // The buffer bound is node-wide: whichever consumer notices the watermark flips the gate, and
+    // each consumer follows the gate with its own partitions (including ones assigned while paused).
+    private int ApplyBackpressure(IConsumer<string?, byte[]?> consumer, int pausedPartitions)
     {
         switch (engine.CheckBackpressure())
         {
             case BackpressureChange.Pause:
-                logger.LogWarning("Buffer full ({Buffered} events): pausing {Count} partition(s)", engine.Buffered, consumer.Assignment.Count);
-                consumer.Pause(consumer.Assignment);
+                logger.LogWarning("Buffer full ({Buffered} events): pausing consumption", engine.Buffered);
                 break;
             case BackpressureChange.Resume:
-                logger.LogInformation("Buffer drained ({Buffered} events): resuming", engine.Buffered);
-                consumer.Resume(consumer.Assignment);
+                logger.LogInformation("Buffer drained ({Buffered} events): resuming consumption", engine.Buffered);
                 break;
         }
-        FairlaneMetrics.ConsumptionPaused.Set(engine.ConsumptionPaused ? 1 : 0);
+        var paused = engine.ConsumptionPaused;
+        FairlaneMetrics.ConsumptionPaused.Set(paused ? 1 : 0);
+        if (paused && pausedPartitions != consumer.Assignment.Count)
+        {
+            consumer.Pause(consumer.Assignment);
+            return consumer.Assignment.Count;
+        }
+        if (!paused && pausedPartitions >= 0)
+        {
+            consumer.Resume(consumer.Assignment);
+            return -1;
+        }
+        return pausedPartitions;
     }
 }

@@ -10,14 +10,22 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
 {
     public KafkaOptions Options => kafka.Value;
 
-    public ConsumerBuilder<string?, byte[]?> Consumer()
+    /// <summary>The consumer group of one topic: <c>{GroupId}-{topic without the prefix}</c>.</summary>
+    public string GroupFor(string topic)
+    {
+        var prefix = kafka.Value.TopicPrefix + ".";
+        var name = topic.StartsWith(prefix, StringComparison.Ordinal) ? topic[prefix.Length..] : topic;
+        return $"{kafka.Value.GroupId}-{name}";
+    }
+
+    public ConsumerBuilder<string?, byte[]?> Consumer(string groupId)
     {
         KafkaNativeLibrary.EnsureLoaded();
         var o = kafka.Value;
         var config = new ConsumerConfig
         {
             BootstrapServers = o.BootstrapServers,
-            GroupId = o.GroupId,
+            GroupId = groupId,
             ClientId = $"fairlane-{worker.Value.NodeId}",
             // Offsets are stored only once an event is complete, then committed in the background:
             // a crash re-delivers, never skips (https://docs.confluent.io/kafka-clients/dotnet/current/overview.html).

@@ -34,8 +34,6 @@ public sealed class ParkLedger
         _unknown.Remove(partition);
     }
 
-    public bool IsUnknown(PartitionKey partition) => _unknown.Contains(partition);
-
     /// <summary>Whether the tenant's next event of this partition must go to the park to stay in order.</summary>
     public bool MustPark(PartitionKey partition, string tenant) =>
         _unknown.Contains(partition)

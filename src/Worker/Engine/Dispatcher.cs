@@ -111,12 +111,8 @@ internal sealed partial class Dispatcher(
         }
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = _options.RetryBaseMs * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var capped = Math.Min(exponential, _options.RetryMaxMs);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble() / 2)); // jitter: spread the retries
-    }
+    private TimeSpan Backoff(int attempt) => RetryDelay.Exponential(
+        attempt, TimeSpan.FromMilliseconds(_options.RetryBaseMs), TimeSpan.FromMilliseconds(_options.RetryMaxMs), jitter: true);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Processing {Tenant}/{EventId} failed (attempt {Attempt}); retrying in {DelayMs:F0} ms")]
     private static partial void LogRetry(ILogger logger, Exception ex, string tenant, string eventId, int attempt, double delayMs);

@@ -91,10 +91,11 @@ internal sealed partial class FairEngine
 
     public void Loaded(DrainRequest request, Assignment assignment, IReadOnlyList<EngineEvent> events)
     {
+        var items = events.Select(e => new WorkItem<EngineEvent>(e.Tenant, OrderingKeys.For(e.Envelope), e)).ToList();
         lock (_gate)
         {
             if (!_ledgers.IsCurrent(assignment)) return; // revoked meanwhile: the next owner loads them
-            foreach (var e in events) _scheduler.Enqueue(new WorkItem<EngineEvent>(e.Tenant, OrderingKeys.For(e.Envelope), e));
+            foreach (var item in items) _scheduler.Enqueue(item);
             _parks.Loaded(request, events.Count, events.Count > 0 ? events[^1].Offset : -1);
         }
         Wake();

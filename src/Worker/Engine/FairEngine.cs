@@ -147,10 +147,13 @@ internal sealed partial class FairEngine
 
     // ---- intake (consume thread) ----
 
-    /// <summary>Records a consumed offset; false if the assignment is no longer current.</summary>
-    public bool Track(Assignment assignment, long offset)
+    /// <summary>Records a consumed offset under the partition's current assignment, which it returns (null if not owned).</summary>
+    public Assignment? Track(PartitionKey partition, long offset)
     {
-        lock (_gate) return _ledgers.Track(assignment, offset);
+        lock (_gate)
+        {
+            return _ledgers.Current(partition) is { } assignment && _ledgers.Track(assignment, offset) ? assignment : null;
+        }
     }
 
     /// <summary>
@@ -159,6 +162,7 @@ internal sealed partial class FairEngine
     /// </summary>
     public ParkReason? Admit(EngineEvent e)
     {
+        var orderingKey = OrderingKeys.For(e.Envelope); // reads the payload: not under the lock
         lock (_gate)
         {
             var tenant = e.Tenant;
@@ -167,7 +171,7 @@ internal sealed partial class FairEngine
             var reason = ParkPolicy.Decide(paused, _parks.MustPark(e.Partition, tenant), _scheduler.Queued(tenant), cap);
             if (reason is null)
             {
-                _scheduler.Enqueue(new WorkItem<EngineEvent>(tenant, OrderingKeys.For(e.Envelope), e));
+                _scheduler.Enqueue(new WorkItem<EngineEvent>(tenant, orderingKey, e));
                 Wake();
                 return null;
             }

@@ -93,7 +93,7 @@ internal sealed partial class ConsumeLoop(
     {
         FairlaneMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
         var partition = new PartitionKey(record.Topic, record.Partition.Value);
-        if (engine.Current(partition) is not { } assignment || !engine.Track(assignment, record.Offset.Value))
+        if (engine.Track(partition, record.Offset.Value) is not { } assignment)
         {
             logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
             return;
@@ -150,7 +150,7 @@ internal sealed partial class ConsumeLoop(
                     {
                         logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Reason}); retrying",
                             source.Topic, source.Partition, source.Offset, ex.Error.Reason);
-                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(attempt, 7)))), stoppingToken);
+                        await Task.Delay(RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), stoppingToken);
                     }
                 }
             }

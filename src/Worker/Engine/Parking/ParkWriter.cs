@@ -57,7 +57,7 @@ internal sealed class ParkWriter(FairEngine engine, ParkStore store, IOptions<En
             }
             catch (Exception ex) when (EventPipeline.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
+                var delay = RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
                 logger.LogWarning(ex, "Parking {Count} event(s) failed (attempt {Attempt}); retrying in {DelayMs} ms", batch.Count, attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, stoppingToken);
             }

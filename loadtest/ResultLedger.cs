@@ -10,11 +10,8 @@ internal sealed class ResultLedger(string ownerConnectionString)
     /// <summary>Registers the run's tenants: events of unknown tenants are dead-lettered, not processed.</summary>
     public async Task RegisterTenantsAsync(string[] tenants)
     {
-        await using var connection = new NpgsqlConnection(ownerConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand("INSERT INTO tenants (id, name) SELECT t, 'load test' FROM unnest(@ids) AS t ON CONFLICT (id) DO NOTHING", connection);
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("ids", tenants));
-        await cmd.ExecuteNonQueryAsync();
+        await using var owner = NpgsqlDataSource.Create(ownerConnectionString);
+        await Fairlane.Agents.Storage.TenantRecord.RegisterMissingAsync(owner, tenants, "load test", CancellationToken.None);
     }
 
     public async Task<long> CountAsync(string runId)

@@ -28,6 +28,16 @@ public sealed record TenantRecord(string Id, string Status, int Weight, int Conc
         return tenants;
     }
 
+    /// <summary>Registers tenants that do not exist yet, with default settings (fleet-wide: the owner's connection).</summary>
+    public static async Task RegisterMissingAsync(NpgsqlDataSource owner, IEnumerable<string> ids, string name, CancellationToken cancellationToken)
+    {
+        await using var cmd = owner.CreateCommand(
+            "INSERT INTO tenants (id, name) SELECT t, @name FROM unnest(@ids) AS t ON CONFLICT (id) DO NOTHING");
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("ids", ids.ToArray()));
+        cmd.Parameters.AddWithValue("name", name);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private const string SelectColumns = "SELECT id, status, weight, concurrency, rate_limit_per_second, max_queue_depth FROM tenants";
 
     private static TenantRecord Read(NpgsqlDataReader r) => new(

@@ -53,10 +53,7 @@ internal static class ProduceCommand
             return;
         }
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(owner);
-        await using var cmd = dataSource.CreateCommand(
-            "INSERT INTO tenants (id, name) SELECT t, 'Demo tenant' FROM unnest(@ids) AS t ON CONFLICT (id) DO NOTHING");
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("ids", Enumerable.Range(0, tenants).Select(DemoTenant).ToArray()));
-        await cmd.ExecuteNonQueryAsync();
+        await Agents.Storage.TenantRecord.RegisterMissingAsync(dataSource, Enumerable.Range(0, tenants).Select(DemoTenant), "Demo tenant", CancellationToken.None);
     }
 
     private static StockChanged DemoEvent(int i) => new()

@@ -19,6 +19,7 @@ public sealed class ParkLedger
         public bool MayHaveRows;
         public int PendingWrites;
         public long WriteGeneration;
+        public long LoadGeneration; // bumped when loaded events are put back: loads begun before are void
         public long LoadedThrough = -1;
         public int InMemory; // loaded from the park, not yet finished (their rows still exist)
         public bool Draining;
@@ -63,7 +64,7 @@ public sealed class ParkLedger
             var free = room(tenant);
             if (free <= 0) continue;
             e.Draining = true;
-            requests.Add(new DrainRequest(partition, tenant, e.LoadedThrough, e.WriteGeneration, free));
+            requests.Add(new DrainRequest(partition, tenant, e.LoadedThrough, e.WriteGeneration, free, e.LoadGeneration));
         }
         return requests;
     }
@@ -73,14 +74,31 @@ public sealed class ParkLedger
     /// park is known empty only if the query came back short and no write committed or is pending
     /// since it started: a write that committed during the query may not have been seen.
     /// </summary>
-    public void Loaded(DrainRequest request, int rows, long throughOffset)
+    /// <returns>False when the rows must be dropped unqueued: events were put back since the load began.</returns>
+    public bool Loaded(DrainRequest request, int rows, long throughOffset)
     {
-        if (!_entries.TryGetValue((request.Partition, request.Tenant), out var e)) return;
+        if (!_entries.TryGetValue((request.Partition, request.Tenant), out var e)) return false;
         e.Draining = false;
+        if (e.LoadGeneration != request.LoadGeneration) return false;
         e.InMemory += rows;
         if (rows > 0) e.LoadedThrough = Math.Max(e.LoadedThrough, throughOffset);
         if (rows < request.Limit && e.PendingWrites == 0 && e.WriteGeneration == request.WriteGeneration) e.MayHaveRows = false;
         RemoveIfSettled(request.Partition, request.Tenant, e);
+        return true;
+    }
+
+    /// <summary>
+    /// Loaded events were taken back out of memory unfinished (their tenant was paused): their rows
+    /// are still parked, so the next load starts again at the first of them, and a load already
+    /// under way is void (it read past them).
+    /// </summary>
+    public void Unloaded(PartitionKey partition, string tenant, int count, long fromOffset)
+    {
+        if (!_entries.TryGetValue((partition, tenant), out var e)) return;
+        e.InMemory = Math.Max(0, e.InMemory - count);
+        e.LoadedThrough = Math.Min(e.LoadedThrough, fromOffset - 1);
+        e.LoadGeneration++;
+        e.MayHaveRows = true;
     }
 
     /// <summary>A drain failed; it may be tried again.</summary>
@@ -121,4 +139,4 @@ public sealed class ParkLedger
 }
 
 /// <summary>Load up to <see cref="Limit"/> parked events of a tenant after <see cref="After"/>.</summary>
-public sealed record DrainRequest(PartitionKey Partition, string Tenant, long After, long WriteGeneration, int Limit);
+public sealed record DrainRequest(PartitionKey Partition, string Tenant, long After, long WriteGeneration, int Limit, long LoadGeneration);

@@ -7,7 +7,7 @@ public sealed partial class FairScheduler<T>
         public string Id { get; } = id;
         public TenantLimits Limits { get; private set; } = TenantLimits.Default;
         public LinkedList<WorkItem<T>> Queue { get; } = new();
-        public HashSet<string> BusyKeys { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, int> BusyKeys { get; } = new(StringComparer.Ordinal); // key → events of it in flight
         public LinkedListNode<TenantState>? RingNode { get; set; }
         public TokenBucket? Bucket { get; private set; }
         public int InFlight { get; set; }
@@ -48,7 +48,7 @@ public sealed partial class FairScheduler<T>
         for (var node = head; node is not null && scanned < options.MaxScan; node = node.Next, scanned++)
         {
             var key = node.Value.OrderingKey;
-            if (state.BusyKeys.Contains(key) || (blocked?.Contains(key) ?? false) || node.Value.NotBefore > now)
+            if (state.BusyKeys.ContainsKey(key) || (blocked?.Contains(key) ?? false) || node.Value.NotBefore > now)
             {
                 // Everything after a blocked event of this key must wait for it, to keep key order.
                 (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
@@ -71,7 +71,7 @@ public sealed partial class FairScheduler<T>
         for (var node = state.Queue.First; node is not null && scanned < limit; node = node.Next, scanned++)
         {
             var item = node.Value;
-            if (state.BusyKeys.Contains(item.OrderingKey) || (blocked?.Contains(item.OrderingKey) ?? false)) continue;
+            if (state.BusyKeys.ContainsKey(item.OrderingKey) || (blocked?.Contains(item.OrderingKey) ?? false)) continue;
             if (item.NotBefore <= now) return now;
             (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.OrderingKey);
             if (earliest is null || item.NotBefore < earliest) earliest = item.NotBefore;
@@ -86,7 +86,7 @@ public sealed partial class FairScheduler<T>
         TotalQueued--;
         state.InFlight++;
         TotalInFlight++;
-        state.BusyKeys.Add(item.OrderingKey);
+        state.BusyKeys[item.OrderingKey] = state.BusyKeys.GetValueOrDefault(item.OrderingKey) + 1;
         state.Bucket?.TryTake(now);
         item.EstimateTicks = state.EstimateTicks;
         state.Deficit -= item.EstimateTicks;
@@ -100,8 +100,10 @@ public sealed partial class FairScheduler<T>
 
     private TenantState Release(WorkItem<T> item, TimeSpan cost)
     {
-        if (!_tenants.TryGetValue(item.Tenant, out var state) || !state.BusyKeys.Remove(item.OrderingKey))
+        if (!_tenants.TryGetValue(item.Tenant, out var state) || !state.BusyKeys.TryGetValue(item.OrderingKey, out var running))
             throw new InvalidOperationException($"Event of tenant '{item.Tenant}' key '{item.OrderingKey}' is not in flight.");
+        if (running > 1) state.BusyKeys[item.OrderingKey] = running - 1;
+        else state.BusyKeys.Remove(item.OrderingKey);
         state.InFlight--;
         TotalInFlight--;
         var ticks = Math.Max(0, cost.Ticks);

@@ -77,6 +77,31 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
         return false;
     }
 
+    /// <summary>
+    /// Like <see cref="TryDequeue"/>, then lets the events queued right behind it in the same tenant
+    /// ride along, up to <paramref name="maxBatch"/>, so the caller can run them in one transaction.
+    /// Only a strictly ordered tenant (concurrency 1) batches: its events run one after another
+    /// anyway, so a batch changes neither order nor concurrency. Each rider is charged and
+    /// rate-limited like a dispatch of its own and rides only while the tenant still has credit, so
+    /// batching never buys a tenant more than its fair share. Retried and isolated events run alone.
+    /// </summary>
+    public bool TryDequeueBatch(TimeSpan now, int maxBatch, List<WorkItem<T>> batch)
+    {
+        batch.Clear();
+        if (!TryDequeue(now, out var first)) return false;
+        batch.Add(first);
+        var state = _tenants[first.Tenant];
+        if (state.Limits.Concurrency != 1 || !CanRide(first, now)) return true;
+        while (batch.Count < maxBatch && state.Deficit > 0 && state.Queue.First is { } next && CanRide(next.Value, now))
+        {
+            if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
+            batch.Add(Dispatch(state, next, now));
+        }
+        return true;
+    }
+
+    private static bool CanRide(WorkItem<T> item, TimeSpan now) => item.Attempts == 0 && !item.Isolated && item.NotBefore <= now;
+
     /// <summary>The event finished (processed, parked or dead-lettered); charge what it really cost.</summary>
     public void Complete(WorkItem<T> item, TimeSpan cost)
     {
@@ -88,10 +113,19 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
     /// The event failed transiently: charge its cost and put it back at the front of its tenant's
     /// queue, not to start before <paramref name="notBefore"/>. Later events of its key wait behind it.
     /// </summary>
-    public void Retry(WorkItem<T> item, TimeSpan cost, TimeSpan notBefore)
+    public void Retry(WorkItem<T> item, TimeSpan cost, TimeSpan notBefore) => Requeue(item, cost, notBefore, countAttempt: true);
+
+    /// <summary>
+    /// A batch failed because of some other event in it: put this one back at the front without
+    /// counting an attempt, to run alone next time so the culprit is found. Requeue a batch last to first.
+    /// </summary>
+    public void Isolate(WorkItem<T> item, TimeSpan cost) => Requeue(item, cost, TimeSpan.Zero, countAttempt: false);
+
+    private void Requeue(WorkItem<T> item, TimeSpan cost, TimeSpan notBefore, bool countAttempt)
     {
         var state = Release(item, cost);
-        item.Attempts++;
+        if (countAttempt) item.Attempts++;
+        else item.Isolated = true;
         item.NotBefore = notBefore;
         state.Queue.AddFirst(item);
         TotalQueued++;

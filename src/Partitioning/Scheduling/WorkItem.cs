@@ -16,6 +16,9 @@ public sealed class WorkItem<T>(string tenant, string orderingKey, T payload)
     /// <summary>Not to be dispatched before this time (set by a retry's backoff).</summary>
     public TimeSpan NotBefore { get; internal set; }
 
+    /// <summary>Runs alone from now on: a batch it was in failed (see <see cref="FairScheduler{T}.Isolate"/>).</summary>
+    public bool Isolated { get; internal set; }
+
     /// <summary>The cost charged when dispatched; replaced by the measured cost on completion.</summary>
     internal long EstimateTicks { get; set; }
 }

@@ -8,6 +8,12 @@ public sealed class EngineOptions
     /// <summary>Events processed at once on this node, across all tenants.</summary>
     public int Workers { get; set; } = 8;
 
+    /// <summary>
+    /// Most events of one strictly ordered tenant processed in one transaction. A run shares the
+    /// tenant's scheduling credit like single events, so it buys throughput, not priority.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 100;
+
     /// <summary>Worker time a weight-1 tenant may start per scheduling round.</summary>
     public int QuantumMs { get; set; } = 10;
 
@@ -40,6 +46,6 @@ public sealed class EngineOptions
     /// <summary>Per-tenant metrics are exported for at most this many tenants (the deepest queues).</summary>
     public int TenantMetricsTopN { get; set; } = 20;
 
-    /// <summary>Load testing only: a delay added to every handler, to model slow channel calls.</summary>
+    /// <summary>Load testing only: a delay added to every processing transaction, to model slow channel calls.</summary>
     public int ArtificialHandlerDelayMs { get; set; }
 }

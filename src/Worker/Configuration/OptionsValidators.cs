@@ -121,6 +121,7 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         e.Require(o.RetryBaseMs is >= 1 and <= 600_000, nameof(o.RetryBaseMs), $"must be between 1 and 600000; got {o.RetryBaseMs}.");
         e.Require(o.RetryMaxMs >= o.RetryBaseMs && o.RetryMaxMs <= 3_600_000, nameof(o.RetryMaxMs), $"must be between Engine:RetryBaseMs and 3600000; got {o.RetryMaxMs}.");
         e.Require(o.RevokeGraceMs is >= 0 and <= 120_000, nameof(o.RevokeGraceMs), $"must be between 0 and 120000; got {o.RevokeGraceMs}.");
+        e.Require(o.MaxBatchSize is >= 1 and <= 10_000, nameof(o.MaxBatchSize), $"must be between 1 and 10000; got {o.MaxBatchSize}.");
         e.Require(o.ParkBatchSize is >= 1 and <= 10_000, nameof(o.ParkBatchSize), $"must be between 1 and 10000; got {o.ParkBatchSize}.");
         e.Require(o.TenantRefreshMs is >= 100 and <= 600_000, nameof(o.TenantRefreshMs), $"must be between 100 and 600000; got {o.TenantRefreshMs}.");
         e.Require(o.TenantMetricsTopN is >= 0 and <= 1_000, nameof(o.TenantMetricsTopN), $"must be between 0 and 1000; got {o.TenantMetricsTopN}.");

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Fairlane.Worker.Engine;
 
 /// <summary>
-/// The node's worker pool: each worker takes the next event the fair scheduler allows, runs it
-/// through the pipeline, and reports the measured cost back so the tenant is charged for it.
+/// The node's worker pool: each worker takes the next event the fair scheduler allows (with the
+/// same tenant's following events when they may share a transaction), runs it through the pipeline, and reports the measured cost back so the tenant is charged for it.
 /// Transient failures go back to the scheduler with backoff (holding only their ordering key);
 /// permanent ones and exhausted retries are dead-lettered. No event is dropped.
 /// </summary>
@@ -28,16 +28,17 @@ internal sealed partial class Dispatcher(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            WorkItem<EngineEvent> item;
+            List<WorkItem<EngineEvent>> batch;
             try
             {
-                item = await engine.TakeAsync(stoppingToken);
+                batch = await engine.TakeAsync(_options.MaxBatchSize, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            await RunAsync(item, stoppingToken);
+            if (batch.Count == 1) await RunAsync(batch[0], stoppingToken);
+            else await RunBatchAsync(batch, stoppingToken);
         }
     }
 
@@ -62,15 +63,8 @@ internal sealed partial class Dispatcher(
 
         switch (result)
         {
-            case PipelineResult.Processed:
-                FairlaneMetrics.EventsProcessed.WithLabels(agent).Inc();
-                if (e.ProducedAt is { } producedAt)
-                    FairlaneMetrics.EndToEndLatency.WithLabels(agent).Observe(Math.Max(0, (DateTimeOffset.UtcNow - producedAt).TotalSeconds));
-                engine.Finish(item, cost);
-                break;
-            case PipelineResult.Duplicate:
-                FairlaneMetrics.EventsDuplicate.WithLabels(agent).Inc();
-                engine.Finish(item, cost);
+            case PipelineResult.Processed or PipelineResult.Duplicate:
+                Done(item, result, cost);
                 break;
             case PipelineResult.Transient transient when item.Attempts + 1 < _options.MaxAttempts:
                 FairlaneMetrics.ProcessingFailures.WithLabels(agent).Inc();
@@ -86,6 +80,53 @@ internal sealed partial class Dispatcher(
                 await RejectAsync(item, rejected.Letter with { Attempts = item.Attempts + 1 }, cost, stoppingToken);
                 break;
         }
+    }
+
+    // A run of one tenant's events in one transaction. The time it took is shared evenly between its
+    // events. If it fails, it rolled back as a whole; its events then run one by one, so the failure
+    // is retried or dead-lettered for the event that caused it and no other.
+    private async Task RunBatchAsync(List<WorkItem<EngineEvent>> batch, CancellationToken stoppingToken)
+    {
+        var agent = batch[0].Payload.Handler.Agent;
+        var started = Stopwatch.GetTimestamp();
+        BatchResult result;
+        try
+        {
+            result = await pipeline.ProcessBatchAsync(batch.Select(i => i.Payload).ToList(), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            engine.Isolate(batch, Stopwatch.GetElapsedTime(started));
+            return;
+        }
+        var cost = Stopwatch.GetElapsedTime(started);
+        FairlaneMetrics.ProcessingDuration.WithLabels(agent).Observe(cost.TotalSeconds);
+        FairlaneMetrics.BatchSize.WithLabels(agent).Observe(batch.Count);
+        if (result.Failure is not null)
+        {
+            FairlaneMetrics.ProcessingFailures.WithLabels(agent).Inc();
+            engine.Isolate(batch, cost);
+            return;
+        }
+        var share = cost / batch.Count;
+        for (var i = 0; i < batch.Count; i++) Done(batch[i], result.Results[i], share);
+    }
+
+    private void Done(WorkItem<EngineEvent> item, PipelineResult result, TimeSpan cost)
+    {
+        var e = item.Payload;
+        var agent = e.Handler.Agent;
+        if (result is PipelineResult.Processed)
+        {
+            FairlaneMetrics.EventsProcessed.WithLabels(agent).Inc();
+            if (e.ProducedAt is { } producedAt)
+                FairlaneMetrics.EndToEndLatency.WithLabels(agent).Observe(Math.Max(0, (DateTimeOffset.UtcNow - producedAt).TotalSeconds));
+        }
+        else
+        {
+            FairlaneMetrics.EventsDuplicate.WithLabels(agent).Inc();
+        }
+        engine.Finish(item, cost);
     }
 
     // The event's offset completes only once the dead letter is acknowledged (and its parked row gone):

@@ -17,9 +17,16 @@ internal abstract record PipelineResult
     public sealed record Rejected(DeadLetter Letter) : PipelineResult;
 }
 
+/// <summary>How processing a run of events ended: one result per event, or one failure for all of them.</summary>
+internal sealed record BatchResult(IReadOnlyList<PipelineResult> Results, PipelineResult? Failure)
+{
+    public static BatchResult Of(PipelineResult single) =>
+        single is PipelineResult.Processed or PipelineResult.Duplicate ? new([single], null) : new([], single);
+}
+
 /// <summary>
-/// Processes one event in one tenant-bound transaction: the tenant must exist and not be deleted;
-/// the processed-events ledger row goes in first (a re-delivered event finds it and is skipped);
+/// Processes an event, or a run of one tenant's events, in one tenant-bound transaction: the tenant
+/// must exist and not be deleted; the processed-events ledger row goes in first (a re-delivered event finds it and is skipped);
 /// then the handler's effects; then, for an event loaded from the park, its parked row is deleted.
 /// All of it commits together or not at all, so every effect is applied exactly once.
 /// </summary>
@@ -27,49 +34,103 @@ internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOpti
 {
     private readonly TimeSpan _artificialDelay = TimeSpan.FromMilliseconds(options.Value.ArtificialHandlerDelayMs);
 
-    public async Task<PipelineResult> ProcessAsync(EngineEvent e, CancellationToken cancellationToken)
+    public Task<PipelineResult> ProcessAsync(EngineEvent e, CancellationToken cancellationToken) =>
+        GuardAsync(e.Tenant, (c, tx, ct) => RunAsync(e, c, tx, ct), failure => failure, cancellationToken);
+
+    /// <summary>
+    /// Processes a run of one tenant's consecutive events in one transaction, in order. Returns one
+    /// result per event (processed or duplicate), or one failure for the whole run: it rolled back
+    /// as a unit, and the caller re-runs its events one by one to find the culprit.
+    /// </summary>
+    public async Task<BatchResult> ProcessBatchAsync(IReadOnlyList<EngineEvent> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 1) return BatchResult.Of(await ProcessAsync(batch[0], cancellationToken));
+        return await GuardAsync(batch[0].Tenant, (c, tx, ct) => RunBatchAsync(batch, c, tx, ct),
+            failure => new BatchResult([], failure), cancellationToken);
+    }
+
+    private async Task<T> GuardAsync<T>(string tenant, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
+        Func<PipelineResult, T> failed, CancellationToken cancellationToken)
     {
         try
         {
-            return await database.InTenantTransactionAsync(e.Tenant, (c, tx, ct) => RunAsync(e, c, tx, ct), cancellationToken);
+            return await database.InTenantTransactionAsync(tenant, work, cancellationToken);
         }
         catch (HandlerRejectedException ex)
         {
-            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.PermanentFailure, ex.Message));
+            return failed(new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.PermanentFailure, ex.Message)));
         }
         catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
-            return new PipelineResult.Transient(ex);
+            return failed(new PipelineResult.Transient(ex));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Not transient and not cancellation: retrying cannot help (a constraint the event breaks,
             // a payload the handler cannot read). Dead-letter it so the partition keeps flowing.
-            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.PermanentFailure, ex.Message, 0, ex.GetType().FullName));
+            return failed(new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.PermanentFailure, ex.Message, 0, ex.GetType().FullName)));
         }
     }
 
     private async Task<PipelineResult> RunAsync(EngineEvent e, NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var tenant = await TenantRecord.ReadAsync(c, tx, e.Tenant, ct);
-        if (tenant is null)
-            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.UnknownTenant, $"tenant '{e.Tenant}' is not registered"));
-        if (tenant.IsDeleted)
-            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.TenantDeleted, $"tenant '{e.Tenant}' was unregistered"));
+        if (await CheckTenantAsync(c, tx, e.Tenant, ct) is { } rejected) return rejected;
 
-        var origin = new EventOrigin(e.Partition.Topic, e.Partition.Partition, e.Offset, e.ProducedAt);
+        var origin = OriginOf(e);
         if (!await ProcessedEventLedger.TryRecordAsync(c, tx, e.Tenant, e.Envelope.Id, origin, ct))
         {
             if (e.ParkId is { } duplicateParkId) await ParkedEvents.DeleteAsync(c, tx, duplicateParkId, ct);
             return new PipelineResult.Duplicate();
         }
         if (_artificialDelay > TimeSpan.Zero) await Task.Delay(_artificialDelay, ct);
-        var outcome = await e.Handler.HandleAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, origin), ct);
-        // Throwing rolls the transaction back, ledger row included.
-        if (!outcome.Succeeded) throw new HandlerRejectedException(outcome.PermanentFailure!);
+        await HandleAsync(e, c, tx, origin, ct);
         if (e.ParkId is { } parkId) await ParkedEvents.DeleteAsync(c, tx, parkId, ct);
         return new PipelineResult.Processed();
     }
+
+    private async Task<BatchResult> RunBatchAsync(IReadOnlyList<EngineEvent> batch, NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var tenantId = batch[0].Tenant;
+        if (await CheckTenantAsync(c, tx, tenantId, ct) is { } rejected) return new BatchResult([], rejected);
+
+        var origins = batch.Select(OriginOf).ToList();
+        var fresh = await ProcessedEventLedger.TryRecordManyAsync(c, tx, tenantId, batch.Select((e, i) => (e.Envelope.Id, origins[i])).ToList(), ct);
+        // The artificial delay models a slow downstream call: one per transaction.
+        if (_artificialDelay > TimeSpan.Zero) await Task.Delay(_artificialDelay, ct);
+        var results = new PipelineResult[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            // Taken out of the set, so a second copy of one event in the run counts as the duplicate it is.
+            if (!fresh.Remove(batch[i].Envelope.Id))
+            {
+                results[i] = new PipelineResult.Duplicate();
+                continue;
+            }
+            await HandleAsync(batch[i], c, tx, origins[i], ct);
+            results[i] = new PipelineResult.Processed();
+        }
+        await ParkedEvents.DeleteManyAsync(c, tx, batch.Where(e => e.ParkId is not null).Select(e => e.ParkId!.Value).ToArray(), ct);
+        return new BatchResult(results, null);
+    }
+
+    private static async Task<PipelineResult?> CheckTenantAsync(NpgsqlConnection c, NpgsqlTransaction tx, string tenantId, CancellationToken ct)
+    {
+        var tenant = await TenantRecord.ReadAsync(c, tx, tenantId, ct);
+        if (tenant is null)
+            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.UnknownTenant, $"tenant '{tenantId}' is not registered"));
+        if (tenant.IsDeleted)
+            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.TenantDeleted, $"tenant '{tenantId}' was unregistered"));
+        return null;
+    }
+
+    private static async Task HandleAsync(EngineEvent e, NpgsqlConnection c, NpgsqlTransaction tx, EventOrigin origin, CancellationToken ct)
+    {
+        var outcome = await e.Handler.HandleAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, origin), ct);
+        // Throwing rolls the transaction back, ledger rows included.
+        if (!outcome.Succeeded) throw new HandlerRejectedException(outcome.PermanentFailure!);
+    }
+
+    private static EventOrigin OriginOf(EngineEvent e) => new(e.Partition.Topic, e.Partition.Partition, e.Offset, e.ProducedAt);
 
     public static bool IsTransient(Exception ex) =>
         ex is NpgsqlException { IsTransient: true } or TimeoutException or HttpRequestException;

@@ -10,19 +10,23 @@ internal sealed partial class FairEngine
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Waits for the next event the fair scheduler lets start.</summary>
-    public async Task<WorkItem<EngineEvent>> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the next event the fair scheduler lets start, with up to <paramref name="maxBatch"/>
+    /// - 1 of the same tenant's following events to run with it in one transaction.
+    /// </summary>
+    public async Task<List<WorkItem<EngineEvent>>> TakeAsync(int maxBatch, CancellationToken cancellationToken)
     {
+        var batch = new List<WorkItem<EngineEvent>>();
         while (true)
         {
             TimeSpan wait;
             lock (_gate)
             {
                 var now = Now;
-                if (_scheduler.TryDequeue(now, out var item))
+                if (_scheduler.TryDequeueBatch(now, maxBatch, batch))
                 {
-                    _busy[item.Payload.Partition] = _busy.GetValueOrDefault(item.Payload.Partition) + 1;
-                    return item;
+                    foreach (var item in batch) _busy[item.Payload.Partition] = _busy.GetValueOrDefault(item.Payload.Partition) + 1;
+                    return batch;
                 }
                 wait = _scheduler.NextReadyAt(now) is { } at ? Clamp(at - now) : IdleWait;
             }
@@ -50,19 +54,39 @@ internal sealed partial class FairEngine
         var e = item.Payload;
         lock (_gate)
         {
-            if (StillOwned(e))
-            {
-                _scheduler.Retry(item, cost, Now + delay);
-            }
-            else
-            {
-                // Its partition moved on: the next owner gets it again (from Kafka or the park).
-                _scheduler.Complete(item, cost);
-                if (e.ParkId is not null) _parks.LoadedEventFinished(e.Partition, e.Tenant);
-            }
+            if (StillOwned(e)) _scheduler.Retry(item, cost, Now + delay);
+            else Abandon(item, cost);
             EndBusyLocked(e.Partition);
         }
         Wake();
+    }
+
+    /// <summary>
+    /// A batch failed as a whole: its events go back to the front, in order, each to run alone next
+    /// time (no attempt counted), so only the event at fault is retried or dead-lettered.
+    /// </summary>
+    public void Isolate(IReadOnlyList<WorkItem<EngineEvent>> batch, TimeSpan cost)
+    {
+        var share = cost / batch.Count;
+        lock (_gate)
+        {
+            for (var i = batch.Count - 1; i >= 0; i--)
+            {
+                var item = batch[i];
+                var e = item.Payload;
+                if (StillOwned(e)) _scheduler.Isolate(item, share);
+                else Abandon(item, share);
+                EndBusyLocked(e.Partition);
+            }
+        }
+        Wake();
+    }
+
+    // Its partition moved on: the next owner gets it again (from Kafka or the park).
+    private void Abandon(WorkItem<EngineEvent> item, TimeSpan cost)
+    {
+        _scheduler.Complete(item, cost);
+        if (item.Payload.ParkId is not null) _parks.LoadedEventFinished(item.Payload.Partition, item.Payload.Tenant);
     }
 
     private bool StillOwned(EngineEvent e) =>
@@ -95,8 +119,9 @@ internal sealed partial class FairEngine
         lock (_gate)
         {
             if (!_ledgers.IsCurrent(assignment)) return; // revoked meanwhile: the next owner loads them
+            // False when the tenant was paused during the load: the rows stay parked for later.
+            if (!_parks.Loaded(request, events.Count, events.Count > 0 ? events[^1].Offset : -1)) return;
             foreach (var item in items) _scheduler.Enqueue(item);
-            _parks.Loaded(request, events.Count, events.Count > 0 ? events[^1].Offset : -1);
         }
         Wake();
     }
@@ -108,11 +133,19 @@ internal sealed partial class FairEngine
 
     // ---- tenant settings ----
 
-    /// <summary>Takes the tenants' current status and limits (paused tenants park; weights shape the schedule).</summary>
-    public void ApplyTenants(IReadOnlyCollection<TenantRecord> records)
+    /// <summary>
+    /// Takes the tenants' current status and limits (weights shape the schedule). A tenant that is
+    /// now paused stops running: its queued events leave memory for the park (returned here, their
+    /// park writes counted as started, for the caller to hand to the park writer) and the rest of
+    /// its events park on arrival. Its events already running finish.
+    /// </summary>
+    public IReadOnlyList<EngineEvent> ApplyTenants(IReadOnlyCollection<TenantRecord> records)
     {
+        var spilled = new List<EngineEvent>();
         lock (_gate)
         {
+            foreach (var r in records.Where(r => r.IsPaused && !(_tenants.GetValueOrDefault(r.Id)?.IsPaused ?? false)))
+                SpillLocked(r.Id, spilled);
             var gone = _tenants.Keys.Except(records.Select(r => r.Id)).ToList();
             foreach (var id in gone)
             {
@@ -126,6 +159,23 @@ internal sealed partial class FairEngine
             }
         }
         Wake();
+        return spilled;
+    }
+
+    // Events loaded from the park still have their rows: they are only put back. Events from Kafka
+    // are written to the park; their offsets complete once written, like any parked event. The park
+    // drains in offset order, so the tenant's order survives the round trip.
+    private void SpillLocked(string tenant, List<EngineEvent> spilled)
+    {
+        var removed = _scheduler.RemoveQueued(i => i.Tenant == tenant);
+        foreach (var loaded in removed.Where(i => i.Payload.ParkId is not null).GroupBy(i => i.Payload.Partition))
+            _parks.Unloaded(loaded.Key, tenant, loaded.Count(), loaded.Min(i => i.Payload.Offset));
+        foreach (var item in removed.Where(i => i.Payload.ParkId is null))
+        {
+            _parks.WriteStarted(item.Payload.Partition, tenant);
+            BeginSideTripLocked(item.Payload.Partition);
+            spilled.Add(item.Payload);
+        }
     }
 
     /// <summary>Totals and the deepest tenants, for metrics.</summary>

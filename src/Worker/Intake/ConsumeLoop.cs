@@ -126,7 +126,7 @@ internal sealed partial class ConsumeLoop(
             Handler = handler,
             ProducedAt = RecordHeaders.ProducedAt(headers),
         };
-        if (engine.Admit(e) is { } parkReason) parkWriter.Enqueue(e, ParkReasonLabel(parkReason));
+        if (engine.Admit(e) is { } parkReason) parkWriter.Enqueue(e, parkReason);
     }
 
     // Non-blocking: the record stays buffered (and its offset incomplete) until the DLQ acknowledges it.
@@ -160,13 +160,6 @@ internal sealed partial class ConsumeLoop(
             }
         }, CancellationToken.None);
     }
-
-    private static string ParkReasonLabel(Fairlane.Partitioning.Parking.ParkReason reason) => reason switch
-    {
-        Fairlane.Partitioning.Parking.ParkReason.Paused => "paused",
-        Fairlane.Partitioning.Parking.ParkReason.OverCap => "over-cap",
-        _ => "behind-parked",
-    };
 
     // The buffer bound is node-wide: whichever consumer notices the watermark flips the gate, and
     // each consumer follows the gate with its own partitions (including ones assigned while paused).

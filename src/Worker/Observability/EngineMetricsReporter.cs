@@ -27,6 +27,7 @@ internal sealed class EngineMetricsReporter(FairEngine engine, IOptions<EngineOp
         FairlaneMetrics.BufferedEvents.WithLabels("parking_or_dead_lettering").Set(s.SideTrips);
         FairlaneMetrics.ActiveTenants.Set(s.ActiveTenants);
         FairlaneMetrics.ParkedTenants.Set(s.ParkedTenants);
+        FairlaneMetrics.GcHeapSize.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
 
         var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (tenant, queued, inFlight) in s.TopTenants)

@@ -27,8 +27,15 @@ internal static class FairlaneMetrics
         "fairlane_processing_failures_total", "Processing attempts that failed and will be retried.", "agent");
 
     public static readonly Histogram ProcessingDuration = Metrics.CreateHistogram(
-        "fairlane_processing_duration_seconds", "Time to process one event, transaction included.",
+        "fairlane_processing_duration_seconds", "Time of one processing transaction (one event, or a run of one tenant's events).",
         new HistogramConfiguration { LabelNames = ["agent"], Buckets = LatencyBuckets });
+
+    public static readonly Histogram BatchSize = Metrics.CreateHistogram(
+        "fairlane_batch_events", "Events processed together in one transaction, for runs of more than one.",
+        new HistogramConfiguration { LabelNames = ["agent"], Buckets = [2, 5, 10, 25, 50, 100, 250, 500, 1000] });
+
+    public static readonly Gauge GcHeapSize = Metrics.CreateGauge(
+        "fairlane_gc_heap_size_bytes", "Managed heap size after the last garbage collection.");
 
     public static readonly Histogram EndToEndLatency = Metrics.CreateHistogram(
         "fairlane_end_to_end_latency_seconds", "From the producer's fl-produced-at header to the effect committed.",

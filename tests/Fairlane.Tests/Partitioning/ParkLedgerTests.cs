@@ -94,4 +94,21 @@ public sealed class ParkLedgerTests
         Assert.False(ledger.MustPark(P, "a"));
         Assert.Empty(ledger.StartDrains(_ => 5));
     }
+
+    [Fact]
+    public void Putting_loaded_events_back_reloads_them_and_voids_a_load_under_way()
+    {
+        var ledger = new ParkLedger();
+        ledger.PartitionRead(P, ["a"]);
+        var first = Assert.Single(ledger.StartDrains(_ => 10));
+        Assert.True(ledger.Loaded(first, rows: 10, throughOffset: 19)); // offsets 10..19 in memory
+        var second = Assert.Single(ledger.StartDrains(_ => 10));
+
+        ledger.Unloaded(P, "a", count: 6, fromOffset: 14); // paused: 14..19 leave memory unfinished
+
+        Assert.False(ledger.Loaded(second, rows: 10, throughOffset: 29)); // read past them: dropped
+        Assert.True(ledger.MustPark(P, "a"));
+        var again = Assert.Single(ledger.StartDrains(_ => 10));
+        Assert.Equal(13, again.After);
+    }
 }

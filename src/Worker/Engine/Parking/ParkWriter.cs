@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,23 @@ internal sealed class ParkWriter(FairEngine engine, ParkStore store, IOptions<En
     private readonly Channel<(EngineEvent Event, string Reason)> _queue =
         Channel.CreateUnbounded<(EngineEvent, string)>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Called by intake after <see cref="FairEngine.Admit"/> said to park (never blocks).</summary>
-    public void Enqueue(EngineEvent e, string reason)
+    /// <summary>
+    /// Called once the engine counted the event's park write as started: by intake after
+    /// <see cref="FairEngine.Admit"/> said to park, and for a paused tenant's spilled queue. Never blocks.
+    /// </summary>
+    public void Enqueue(EngineEvent e, ParkReason reason)
     {
-        if (!_queue.Writer.TryWrite((e, reason)))
+        if (!_queue.Writer.TryWrite((e, Label(reason))))
             throw new InvalidOperationException("The park writer has stopped.");
     }
+
+    // Also the reason stored with the row and the metric label.
+    private static string Label(ParkReason reason) => reason switch
+    {
+        ParkReason.Paused => "paused",
+        ParkReason.OverCap => "over-cap",
+        _ => "behind-parked",
+    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

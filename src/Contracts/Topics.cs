@@ -30,6 +30,9 @@ public sealed record Topics(string Prefix = Topics.DefaultPrefix)
     /// <summary>Dead letters: the original bytes with the reason in headers.</summary>
     public string DeadLetters => $"{Prefix}.dlq";
 
+    /// <summary>A topic by its name without the prefix (webhooks, sync, guardian, alerts, control, dlq).</summary>
+    public string Named(string suffix) => $"{Prefix}.{suffix}";
+
     /// <summary>All six topics.</summary>
     public IReadOnlyList<string> All => [Webhooks, Sync, Guardian, Alerts, Control, DeadLetters];
 }

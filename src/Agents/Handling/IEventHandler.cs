@@ -9,7 +9,14 @@ namespace Fairlane.Agents.Handling;
 /// ledger row is already in it, so effects and the "done" mark commit together) and where the event
 /// came from.
 /// </summary>
-public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction, string TenantId, EventOrigin Origin);
+public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction, string TenantId, EventOrigin Origin)
+{
+    /// <summary>
+    /// Work to run once the transaction has committed, such as event-bus notices. It is never part
+    /// of the effect: it runs at most once, best effort, and is dropped if the transaction rolls back.
+    /// </summary>
+    public List<Func<CancellationToken, Task>> AfterCommit { get; init; } = [];
+}
 
 /// <summary>How a handler finished. Transient failures are exceptions; the pipeline retries them.</summary>
 public readonly record struct HandlerOutcome(string? PermanentFailure)
@@ -33,6 +40,12 @@ public interface IEventHandler
 
     /// <summary>The event type this handler processes.</summary>
     string EventType { get; }
+
+    /// <summary>
+    /// Whether the event's tenant must be registered and not deleted (checked by the pipeline, which
+    /// dead-letters the event otherwise). Only tenant lifecycle commands, which may register it, say no.
+    /// </summary>
+    bool RequiresRegisteredTenant => true;
 
     Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }

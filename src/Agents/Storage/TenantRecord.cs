@@ -2,17 +2,24 @@ using Npgsql;
 
 namespace Fairlane.Agents.Storage;
 
-/// <summary>A tenant's status and limits as stored in the tenants table.</summary>
-public sealed record TenantRecord(string Id, string Status, int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth)
+/// <summary>A tenant's status and limits as stored in the tenants table, with its jobs this month.</summary>
+public sealed record TenantRecord(
+    string Id, string Status, int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth, long? MonthlyBudget = null, long JobsThisMonth = 0)
 {
     public bool IsActive => Status == "active";
     public bool IsPaused => Status == "paused";
     public bool IsDeleted => Status == "deleted";
 
+    /// <summary>The tenant used up its monthly job budget.</summary>
+    public bool OverBudget => MonthlyBudget is { } budget && JobsThisMonth >= budget;
+
+    /// <summary>Its events are kept in the park, not run: paused, or over its budget.</summary>
+    public bool IsHeld => IsPaused || OverBudget;
+
     /// <summary>The tenant's own row, inside its bound transaction (row-level security hides every other).</summary>
     public static async Task<TenantRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE id = @id", connection, tx);
+        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE t.id = @id", connection, tx);
         cmd.Parameters.AddWithValue("id", tenantId);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -38,9 +45,14 @@ public sealed record TenantRecord(string Id, string Status, int Weight, int Conc
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private const string SelectColumns = "SELECT id, status, weight, concurrency, rate_limit_per_second, max_queue_depth FROM tenants";
+    private const string SelectColumns = """
+        SELECT t.id, t.status, t.weight, t.concurrency, t.rate_limit_per_second, t.max_queue_depth, t.monthly_budget, coalesce(u.jobs, 0)
+        FROM tenants t
+        LEFT JOIN tenant_usage u ON u.tenant_id = t.id AND u.month = date_trunc('month', now() AT TIME ZONE 'utc')::date
+        """;
 
     private static TenantRecord Read(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3),
-        r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt32(5));
+        r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt32(5),
+        r.IsDBNull(6) ? null : r.GetInt64(6), r.GetInt64(7));
 }

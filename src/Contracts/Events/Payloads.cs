@@ -65,9 +65,27 @@ public sealed record AlertCheck
     public string? ChannelId { get; init; }
 }
 
-/// <summary>A tenant lifecycle command on the compacted control topic.</summary>
+/// <summary>A tenant lifecycle command on the compacted control topic. Unset limits stay as they are.</summary>
 public sealed record TenantCommand
 {
     /// <summary>register, pause, resume, update or unregister.</summary>
     public required string Command { get; init; }
+
+    /// <summary>The tenant's display name (register, update).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Scheduling weight, 1–1000.</summary>
+    public int? Weight { get; init; }
+
+    /// <summary>Events run at once, 1–64 (only across different ordering keys).</summary>
+    public int? Concurrency { get; init; }
+
+    /// <summary>Events started per second at most.</summary>
+    public double? RatePerSecond { get; init; }
+
+    /// <summary>Events held in memory before the rest are parked.</summary>
+    public int? MaxQueueDepth { get; init; }
+
+    /// <summary>Jobs per calendar month (UTC) before the tenant's events are parked.</summary>
+    public long? MonthlyBudget { get; init; }
 }

@@ -139,3 +139,17 @@ internal static class Endpoints
                && int.TryParse(value.AsSpan(colon + 1), out var port) && port is >= 1 and <= 65535;
     }
 }
+
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions o)
+    {
+        var e = new SettingErrors(AgentOptions.Section);
+        e.Require(o.OutboxPollMs is >= 1 and <= 60_000, nameof(o.OutboxPollMs), $"must be between 1 and 60000; got {o.OutboxPollMs}.");
+        e.Require(o.OutboxBatchSize is >= 1 and <= 10_000, nameof(o.OutboxBatchSize), $"must be between 1 and 10000; got {o.OutboxBatchSize}.");
+        e.Require(o.OutboxRetentionHours is >= 0 and <= 24 * 90, nameof(o.OutboxRetentionHours), $"must be between 0 and 2160; got {o.OutboxRetentionHours}.");
+        e.Require(o.SyncFailureThreshold is >= 1 and <= 100_000, nameof(o.SyncFailureThreshold), $"must be between 1 and 100000; got {o.SyncFailureThreshold}.");
+        e.Require(o.SyncHealthWindowMinutes is >= 1 and <= 24 * 60, nameof(o.SyncHealthWindowMinutes), $"must be between 1 and 1440; got {o.SyncHealthWindowMinutes}.");
+        return e.Result();
+    }
+}

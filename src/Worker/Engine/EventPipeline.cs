@@ -1,5 +1,7 @@
+using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
+using Fairlane.Agents.Tenants;
 using Fairlane.Contracts;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Intake;
@@ -30,12 +32,18 @@ internal sealed record BatchResult(IReadOnlyList<PipelineResult> Results, Pipeli
 /// then the handler's effects; then, for an event loaded from the park, its parked row is deleted.
 /// All of it commits together or not at all, so every effect is applied exactly once.
 /// </summary>
-internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOptions> options)
+internal sealed partial class EventPipeline(
+    TenantDatabase database, AlertStore alerts, ITenantChangeNotice tenantChanges, IOptions<EngineOptions> options, ILogger<EventPipeline> logger)
 {
     private readonly TimeSpan _artificialDelay = TimeSpan.FromMilliseconds(options.Value.ArtificialHandlerDelayMs);
 
-    public Task<PipelineResult> ProcessAsync(EngineEvent e, CancellationToken cancellationToken) =>
-        GuardAsync(e.Tenant, (c, tx, ct) => RunAsync(e, c, tx, ct), failure => failure, cancellationToken);
+    public async Task<PipelineResult> ProcessAsync(EngineEvent e, CancellationToken cancellationToken)
+    {
+        var afterCommit = new List<Func<CancellationToken, Task>>();
+        var result = await GuardAsync(e.Tenant, (c, tx, ct) => RunAsync(e, afterCommit, c, tx, ct), failure => failure, cancellationToken);
+        if (result is PipelineResult.Processed) await RunAfterCommitAsync(afterCommit, cancellationToken);
+        return result;
+    }
 
     /// <summary>
     /// Processes a run of one tenant's consecutive events in one transaction, in order. Returns one
@@ -45,8 +53,27 @@ internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOpti
     public async Task<BatchResult> ProcessBatchAsync(IReadOnlyList<EngineEvent> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 1) return BatchResult.Of(await ProcessAsync(batch[0], cancellationToken));
-        return await GuardAsync(batch[0].Tenant, (c, tx, ct) => RunBatchAsync(batch, c, tx, ct),
+        var afterCommit = new List<Func<CancellationToken, Task>>();
+        var result = await GuardAsync(batch[0].Tenant, (c, tx, ct) => RunBatchAsync(batch, afterCommit, c, tx, ct),
             failure => new BatchResult([], failure), cancellationToken);
+        if (result.Failure is null) await RunAfterCommitAsync(afterCommit, cancellationToken);
+        return result;
+    }
+
+    // Notices about committed effects: best effort, never a reason to redo the effect.
+    private async Task RunAfterCommitAsync(List<Func<CancellationToken, Task>> actions, CancellationToken cancellationToken)
+    {
+        foreach (var action in actions)
+        {
+            try
+            {
+                await action(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogAfterCommitFailed(logger, ex);
+            }
+        }
     }
 
     private async Task<T> GuardAsync<T>(string tenant, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
@@ -72,9 +99,11 @@ internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOpti
         }
     }
 
-    private async Task<PipelineResult> RunAsync(EngineEvent e, NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    private async Task<PipelineResult> RunAsync(EngineEvent e, List<Func<CancellationToken, Task>> afterCommit,
+        NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
     {
-        if (await CheckTenantAsync(c, tx, e.Tenant, ct) is { } rejected) return rejected;
+        var (tenant, rejected) = await ReadTenantAsync(c, tx, e.Tenant, ct);
+        if (rejected is not null && e.Handler.RequiresRegisteredTenant) return rejected;
 
         var origin = OriginOf(e);
         if (!await ProcessedEventLedger.TryRecordAsync(c, tx, e.Tenant, e.Envelope.Id, origin, ct))
@@ -83,21 +112,27 @@ internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOpti
             return new PipelineResult.Duplicate();
         }
         if (_artificialDelay > TimeSpan.Zero) await Task.Delay(_artificialDelay, ct);
-        await HandleAsync(e, c, tx, origin, ct);
+        var context = new HandlerContext(c, tx, e.Tenant, origin) { AfterCommit = afterCommit };
+        await HandleAsync(e, context, ct);
         if (e.ParkId is { } parkId) await ParkedEvents.DeleteAsync(c, tx, parkId, ct);
+        if (tenant is not null) await CountJobsAsync(tenant, context, 1, ct);
         return new PipelineResult.Processed();
     }
 
-    private async Task<BatchResult> RunBatchAsync(IReadOnlyList<EngineEvent> batch, NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    private async Task<BatchResult> RunBatchAsync(IReadOnlyList<EngineEvent> batch, List<Func<CancellationToken, Task>> afterCommit,
+        NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
     {
         var tenantId = batch[0].Tenant;
-        if (await CheckTenantAsync(c, tx, tenantId, ct) is { } rejected) return new BatchResult([], rejected);
+        // Even events that need no registered tenant fail the run here: run alone, they pass.
+        var (tenant, rejected) = await ReadTenantAsync(c, tx, tenantId, ct);
+        if (rejected is not null) return new BatchResult([], rejected);
 
         var origins = batch.Select(OriginOf).ToList();
         var fresh = await ProcessedEventLedger.TryRecordManyAsync(c, tx, tenantId, batch.Select((e, i) => (e.Envelope.Id, origins[i])).ToList(), ct);
         // The artificial delay models a slow downstream call: one per transaction.
         if (_artificialDelay > TimeSpan.Zero) await Task.Delay(_artificialDelay, ct);
         var results = new PipelineResult[batch.Count];
+        var processed = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             // Taken out of the set, so a second copy of one event in the run counts as the duplicate it is.
@@ -106,26 +141,42 @@ internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOpti
                 results[i] = new PipelineResult.Duplicate();
                 continue;
             }
-            await HandleAsync(batch[i], c, tx, origins[i], ct);
+            await HandleAsync(batch[i], new HandlerContext(c, tx, tenantId, origins[i]) { AfterCommit = afterCommit }, ct);
             results[i] = new PipelineResult.Processed();
+            processed++;
         }
         await ParkedEvents.DeleteManyAsync(c, tx, batch.Where(e => e.ParkId is not null).Select(e => e.ParkId!.Value).ToArray(), ct);
+        if (processed > 0) await CountJobsAsync(tenant!, new HandlerContext(c, tx, tenantId, origins[0]) { AfterCommit = afterCommit }, processed, ct);
         return new BatchResult(results, null);
     }
 
-    private static async Task<PipelineResult?> CheckTenantAsync(NpgsqlConnection c, NpgsqlTransaction tx, string tenantId, CancellationToken ct)
+    private static async Task<(TenantRecord? Tenant, PipelineResult? Rejected)> ReadTenantAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, string tenantId, CancellationToken ct)
     {
         var tenant = await TenantRecord.ReadAsync(c, tx, tenantId, ct);
         if (tenant is null)
-            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.UnknownTenant, $"tenant '{tenantId}' is not registered"));
+            return (null, new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.UnknownTenant, $"tenant '{tenantId}' is not registered")));
         if (tenant.IsDeleted)
-            return new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.TenantDeleted, $"tenant '{tenantId}' was unregistered"));
-        return null;
+            return (tenant, new PipelineResult.Rejected(new DeadLetter(DeadLetterReasons.TenantDeleted, $"tenant '{tenantId}' was unregistered")));
+        return (tenant, null);
     }
 
-    private static async Task HandleAsync(EngineEvent e, NpgsqlConnection c, NpgsqlTransaction tx, EventOrigin origin, CancellationToken ct)
+    // Only tenants with a monthly budget are counted. The job that reaches the budget raises an alert
+    // and tells the fleet, which then holds the tenant's further events in the park until the budget
+    // is raised or the month turns (events already queued or running may still finish: a soft limit).
+    private async Task CountJobsAsync(TenantRecord tenant, HandlerContext context, int jobs, CancellationToken ct)
     {
-        var outcome = await e.Handler.HandleAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, origin), ct);
+        if (tenant.MonthlyBudget is not { } budget) return;
+        var (before, after) = await TenantUsage.AddAsync(context.Connection, context.Transaction, tenant.Id, jobs, ct);
+        if (before >= budget || after < budget) return;
+        await alerts.RaiseAsync(context, AlertKinds.Budget, "monthly", "warning",
+            $"tenant '{tenant.Id}' used its monthly budget of {budget} jobs; its events are parked until the budget is raised", ct);
+        context.AfterCommit.Add(t => tenantChanges.PublishAsync(tenant.Id, t));
+    }
+
+    private static async Task HandleAsync(EngineEvent e, HandlerContext context, CancellationToken ct)
+    {
+        var outcome = await e.Handler.HandleAsync(e.Envelope, context, ct);
         // Throwing rolls the transaction back, ledger rows included.
         if (!outcome.Succeeded) throw new HandlerRejectedException(outcome.PermanentFailure!);
     }
@@ -136,4 +187,7 @@ internal sealed class EventPipeline(TenantDatabase database, IOptions<EngineOpti
         ex is NpgsqlException { IsTransient: true } or TimeoutException or HttpRequestException;
 
     private sealed class HandlerRejectedException(string reason) : Exception(reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notice after a committed effect could not be sent")]
+    private static partial void LogAfterCommitFailed(ILogger logger, Exception ex);
 }

@@ -107,7 +107,7 @@ internal sealed partial class FairEngine
     // Load in batches, and only once the queue is half empty, so a drained tenant still competes fairly.
     private int RoomFor(string tenant)
     {
-        if (_tenants.TryGetValue(tenant, out var record) && record.IsPaused) return 0;
+        if (_tenants.TryGetValue(tenant, out var record) && record.IsHeld) return 0;
         var cap = record?.MaxQueueDepth ?? _options.TenantQueueDepth;
         var queued = _scheduler.Queued(tenant) + _scheduler.InFlight(tenant);
         return queued > cap / 2 ? 0 : Math.Min(cap - queued, _options.ParkBatchSize);
@@ -144,7 +144,7 @@ internal sealed partial class FairEngine
         var spilled = new List<EngineEvent>();
         lock (_gate)
         {
-            foreach (var r in records.Where(r => r.IsPaused && !(_tenants.GetValueOrDefault(r.Id)?.IsPaused ?? false)))
+            foreach (var r in records.Where(r => r.IsHeld && !(_tenants.GetValueOrDefault(r.Id)?.IsHeld ?? false)))
                 SpillLocked(r.Id, spilled);
             var gone = _tenants.Keys.Except(records.Select(r => r.Id)).ToList();
             foreach (var id in gone)

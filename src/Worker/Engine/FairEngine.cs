@@ -166,7 +166,7 @@ internal sealed partial class FairEngine
         lock (_gate)
         {
             var tenant = e.Tenant;
-            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsPaused;
+            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsHeld;
             var cap = record?.MaxQueueDepth ?? _options.TenantQueueDepth;
             var reason = ParkPolicy.Decide(paused, _parks.MustPark(e.Partition, tenant), _scheduler.Queued(tenant), cap);
             if (reason is null)

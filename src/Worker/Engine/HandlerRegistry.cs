@@ -17,7 +17,8 @@ internal sealed class HandlerRegistry
     public HandlerRegistry(IEnumerable<IEventHandler> handlers, IOptions<KafkaOptions> kafka, IOptions<WorkerOptions> worker)
     {
         var topics = kafka.Value.Topics;
-        foreach (var handler in handlers.Where(h => worker.Value.Runs(h.Agent)))
+        // Tenant lifecycle commands concern every node, whatever agents it runs.
+        foreach (var handler in handlers.Where(h => h.Agent == "control" || worker.Value.Runs(h.Agent)))
             _handlers[(TopicOf(topics, handler.EventType), handler.EventType)] = handler;
     }
 

@@ -1,5 +1,11 @@
 using System.Net;
+using Fairlane.Agents.Alerting;
+using Fairlane.Agents.Bus;
 using Fairlane.Agents.Handling;
+using Fairlane.Agents.Tenants;
+using Fairlane.Agents.Watcher;
+using Fairlane.Worker.Bus;
+using Fairlane.Worker.Outbox;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Fairlane.Worker.Engine;
@@ -79,11 +85,7 @@ internal static class FairlaneHost
         services.AddSingleton<ParkCleaner>();
         services.AddSingleton<ParkWriter>();
         services.AddSingleton<ParkDrainer>();
-        // Each agent's handler; until an agent's own handler lands, its topic is consumed ledger-only.
-        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("watcher", EventTypes.StockChanged));
-        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("sync", EventTypes.SyncRequested));
-        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("guardian", EventTypes.ReconcileTenant));
-        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("alert", EventTypes.AlertCheck));
+        builder.AddAgents();
 
         services.AddHostedService<MigrateOnStart>();
         services.AddHostedService<TenantRefresher>();
@@ -92,6 +94,30 @@ internal static class FairlaneHost
         services.AddHostedService<Dispatcher>();
         services.AddHostedService<ConsumeLoop>();
         services.AddHostedService<EngineMetricsReporter>();
+        services.AddHostedService<OutboxRelay>();
+    }
+
+    /// <summary>The agents' handlers and what they share: alerts, the event bus, tenant change notices.</summary>
+    private static void AddAgents(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<AgentOptions, AgentOptionsValidator>(AgentOptions.Section);
+        services.AddSingleton<IEventBus, RedisEventBus>();
+        services.AddSingleton<ITenantChangeNotice, RedisTenantChangeNotice>();
+        services.AddSingleton<IChannelHealth, NoOpenCircuits>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new AlertCheckOptions { SyncFailureThreshold = o.SyncFailureThreshold, SyncHealthWindow = TimeSpan.FromMinutes(o.SyncHealthWindowMinutes) };
+        });
+        services.AddSingleton<AlertChecks>();
+
+        services.AddSingleton<IEventHandler, WatcherHandler>();
+        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("sync", EventTypes.SyncRequested));
+        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("guardian", EventTypes.ReconcileTenant));
+        services.AddSingleton<IEventHandler, AlertHandler>();
+        services.AddSingleton<IEventHandler, TenantCommandHandler>();
     }
 
     /// <summary>

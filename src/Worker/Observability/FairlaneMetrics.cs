@@ -74,6 +74,9 @@ internal static class FairlaneMetrics
     public static readonly Gauge TenantInFlight = Metrics.CreateGauge(
         "fairlane_tenant_in_flight", "Running events of the deepest tenants (top N only).", "tenant");
 
+    public static readonly Counter OutboxPublished = Metrics.CreateCounter(
+        "fairlane_outbox_published_total", "Follow-up events relayed from the outbox to Kafka.");
+
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "fairlane_build_info", "Always 1; the labels carry the version and node.", "version", "node");
 }

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Fairlane.Agents.Bus;
+using Fairlane.Agents.Handling;
+using Npgsql;
+
+namespace Fairlane.Agents.Alerting;
+
+/// <summary>
+/// Opens and resolves alerts in the handler's transaction. An alert is open at most once per
+/// (tenant, kind, subject) (a unique index on open alerts): raising it again while open is a no-op,
+/// and only a new alert is published on the event bus, after the transaction commits.
+/// </summary>
+public sealed class AlertStore(IEventBus bus)
+{
+    /// <summary>Opens the alert unless it is open already; returns it when new.</summary>
+    public async Task<Alert?> RaiseAsync(HandlerContext context, string kind, string subject, string severity, string message,
+        CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO alerts (tenant_id, kind, subject, severity, message) VALUES (@tenant, @kind, @subject, @severity, @message)
+            ON CONFLICT (tenant_id, kind, subject) WHERE status = 'open' DO NOTHING
+            RETURNING id, created_at
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("subject", subject);
+        cmd.Parameters.AddWithValue("severity", severity);
+        cmd.Parameters.AddWithValue("message", message);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var alert = new Alert(reader.GetInt64(0), kind, subject, severity, message, reader.GetFieldValue<DateTimeOffset>(1));
+        var notice = new BusNotice(BusNotice.AlertRaised, context.TenantId, alert.CreatedAt,
+            JsonSerializer.SerializeToElement(alert, AgentsJsonContext.Default.Alert));
+        context.AfterCommit.Add(ct => bus.PublishAsync(notice, ct));
+        return alert;
+    }
+
+    /// <summary>Resolves the open alert of this kind and subject, if any; true when one was open.</summary>
+    public static async Task<bool> ResolveAsync(HandlerContext context, string kind, string subject, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE alerts SET status = 'resolved', resolved_at = now()
+            WHERE tenant_id = @tenant AND kind = @kind AND subject = @subject AND status = 'open'
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("subject", subject);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>Subjects of the tenant's open alerts of one kind.</summary>
+    public static async Task<HashSet<string>> OpenSubjectsAsync(HandlerContext context, string kind, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT subject FROM alerts WHERE tenant_id = @tenant AND kind = @kind AND status = 'open'", context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) subjects.Add(reader.GetString(0));
+        return subjects;
+    }
+}

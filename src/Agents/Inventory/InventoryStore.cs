@@ -1,0 +1,83 @@
+using Fairlane.Agents.Handling;
+using Npgsql;
+
+namespace Fairlane.Agents.Inventory;
+
+/// <summary>A channel item mapped to a product, with the product's stock, read under a row lock.</summary>
+public sealed record MappedItem(
+    string ProductId, long? LastSequence, DateTimeOffset? LastChangedAt, int? ChannelStock, int Stock, int BufferStock, int? LowStockThreshold)
+{
+    /// <summary>What the channel should show: internal stock minus the buffer held back, never negative.</summary>
+    public int ExpectedChannelStock => Math.Max(0, Stock - BufferStock);
+}
+
+/// <summary>Products, their channel mappings and sync records, always within the tenant's transaction.</summary>
+public static class InventoryStore
+{
+    /// <summary>The product mapped to a channel's item, locked until the transaction ends; null if unmapped.</summary>
+    public static async Task<MappedItem?> FindMappedForUpdateAsync(HandlerContext context, string channelId, string externalId,
+        CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock, p.stock, p.buffer_stock, p.low_stock_threshold
+            FROM product_channel_mappings m
+            JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
+            WHERE m.tenant_id = @tenant AND m.channel_id = @channel AND m.external_id = @external
+            FOR UPDATE OF m, p
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("channel", channelId);
+        cmd.Parameters.AddWithValue("external", externalId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new MappedItem(reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetInt64(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : reader.GetInt32(3),
+            reader.GetInt32(4), reader.GetInt32(5),
+            reader.IsDBNull(6) ? null : reader.GetInt32(6));
+    }
+
+    /// <summary>Sets the product's stock and what the channel last reported (with its sequence or time).</summary>
+    public static async Task ApplyChannelReportAsync(HandlerContext context, string productId, int stock, string channelId, string externalId,
+        int channelStock, long? sequence, DateTimeOffset changedAt, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
+        {
+            BatchCommands =
+            {
+                Command("UPDATE products SET stock = $2, updated_at = now() WHERE tenant_id = $1 AND id = $3",
+                    context.TenantId, stock, productId),
+                Command("""
+                    UPDATE product_channel_mappings
+                    SET channel_stock = $2, last_sequence = coalesce($3, last_sequence), last_changed_at = $4
+                    WHERE tenant_id = $1 AND channel_id = $5 AND external_id = $6
+                    """, context.TenantId, channelStock, (object?)sequence ?? DBNull.Value, changedAt, channelId, externalId),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records that a stock change needs syncing; returns the sync event's id.</summary>
+    public static async Task<long> AddSyncEventAsync(HandlerContext context, string productId, string sourceEventId, string? originChannelId,
+        int quantity, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO sync_events (tenant_id, product_id, source_event_id, origin_channel_id, quantity)
+            VALUES (@tenant, @product, @source, @origin, @quantity) RETURNING id
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("product", productId);
+        cmd.Parameters.AddWithValue("source", sourceEventId);
+        cmd.Parameters.AddWithValue("origin", (object?)originChannelId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("quantity", quantity);
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+}

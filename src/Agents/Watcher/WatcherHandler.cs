@@ -1,0 +1,61 @@
+using Fairlane.Agents.Alerting;
+using Fairlane.Agents.Handling;
+using Fairlane.Agents.Inventory;
+using Fairlane.Agents.Outbox;
+using Fairlane.Contracts.Events;
+
+namespace Fairlane.Agents.Watcher;
+
+/// <summary>
+/// A channel reported a stock change: map its item to the product, apply the change unless it is
+/// stale, record the sync it needs and emit <see cref="SyncRequested"/> through the outbox, all in
+/// the event's transaction. Stale or repeated reports (by the channel's sequence, or its time when
+/// it has none) change nothing, so stock never moves backwards. An unmapped item raises an alert
+/// once and is not retried: no amount of retrying maps it.
+/// </summary>
+public sealed class WatcherHandler(AlertStore alerts) : IEventHandler
+{
+    public string Agent => "watcher";
+    public string EventType => EventTypes.StockChanged;
+
+    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    {
+        var change = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.StockChanged);
+        if (change.Quantity is null == change.Delta is null)
+            return HandlerOutcome.Permanent("a stock change needs exactly one of quantity and delta");
+
+        var item = await InventoryStore.FindMappedForUpdateAsync(context, change.ChannelId, change.ExternalId, cancellationToken);
+        if (item is null)
+        {
+            await alerts.RaiseAsync(context, AlertKinds.UnknownMapping, $"{change.ChannelId}/{change.ExternalId}", "warning",
+                $"{change.ChannelType} channel '{change.ChannelId}' reported item '{change.ExternalId}', which maps to no product", cancellationToken);
+            return HandlerOutcome.Done;
+        }
+        if (IsStale(change, envelope.OccurredAt, item)) return HandlerOutcome.Done;
+
+        // The channel showed what it last reported, or failing that what it should show; the
+        // difference is what happened on the channel, and internal stock moves by the same amount.
+        var before = item.ChannelStock ?? item.ExpectedChannelStock;
+        var channelStock = change.Quantity ?? before + change.Delta!.Value;
+        var stock = item.Stock + (channelStock - before);
+        await InventoryStore.ApplyChannelReportAsync(context, item.ProductId, stock, change.ChannelId, change.ExternalId, channelStock,
+            change.Sequence, envelope.OccurredAt, cancellationToken);
+        await InventoryStore.AddSyncEventAsync(context, item.ProductId, envelope.Id, change.ChannelId, stock, cancellationToken);
+
+        await OutboxWriter.AddAsync(context, "sync", EnvelopeCodec.Create(context.TenantId, EventTypes.SyncRequested,
+            new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook" },
+            FairlaneJsonContext.Default.SyncRequested, id: $"{envelope.Id}.sync"), cancellationToken);
+        if (item.LowStockThreshold is { } threshold && (stock <= threshold) != (item.Stock <= threshold))
+        {
+            await OutboxWriter.AddAsync(context, "alerts", EnvelopeCodec.Create(context.TenantId, EventTypes.AlertCheck,
+                new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId },
+                FairlaneJsonContext.Default.AlertCheck, id: $"{envelope.Id}.low-stock"), cancellationToken);
+        }
+        return HandlerOutcome.Done;
+    }
+
+    private static bool IsStale(StockChanged change, DateTimeOffset occurredAt, MappedItem item) =>
+        change.Sequence is { } sequence
+            ? item.LastSequence is { } last && sequence <= last
+            : item.LastChangedAt is { } at && occurredAt <= at;
+}

@@ -1,0 +1,115 @@
+using Fairlane.Contracts;
+using Fairlane.Contracts.Events;
+using Fairlane.Contracts.Producing;
+using Fairlane.Worker.Configuration;
+using Fairlane.Worker.Engine;
+using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Observability;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Fairlane.Worker.Outbox;
+
+/// <summary>
+/// Publishes the outbox to Kafka. Every node runs it; a transaction-scoped advisory lock lets one at
+/// a time take a batch, in id order, so each tenant's follow-up events keep the order they were
+/// written in (one tenant, one partition, and the idempotent producer keeps order within it). Rows
+/// are marked sent in the same transaction after the brokers acknowledged them: a crash in between
+/// publishes them again, and the consumers' processed-events ledger makes that harmless.
+/// </summary>
+internal sealed partial class OutboxRelay(
+    DataSources dataSources, IOptions<KafkaOptions> kafka, IOptions<WorkerOptions> worker, IOptions<AgentOptions> options,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private const long LockKey = 0x46_4C_4F_55_54_42_4F_58; // "FLOUTBOX"
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(5);
+    private readonly Topics _topics = kafka.Value.Topics;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var producer = new FairlaneProducer(kafka.Value.BootstrapServers, $"fairlane-{worker.Value.NodeId}-outbox");
+        var poll = TimeSpan.FromMilliseconds(options.Value.OutboxPollMs);
+        var nextCleanup = TimeSpan.Zero;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var sent = await RelayBatchAsync(producer, stoppingToken);
+                failures = 0;
+                if (clock.Elapsed >= nextCleanup)
+                {
+                    await DeleteOldSentAsync(stoppingToken);
+                    nextCleanup = clock.Elapsed + CleanupInterval;
+                }
+                if (sent == 0) await Task.Delay(poll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // PostgreSQL or Kafka unreachable: nothing was marked sent; try again later.
+                var delay = RetryDelay.Exponential(++failures, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+                LogRelayFailed(logger, ex, delay.TotalMilliseconds);
+                await Task.Delay(delay, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(FairlaneProducer producer, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSources.Owner.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, tx))
+        {
+            lockCmd.Parameters.AddWithValue("key", LockKey);
+            if (!(bool)(await lockCmd.ExecuteScalarAsync(cancellationToken))!) return 0; // another node is relaying
+        }
+
+        var rows = new List<(long Id, string Topic, string Tenant, byte[] Value)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id, topic, tenant_id, value FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit", connection, tx))
+        {
+            select.Parameters.AddWithValue("limit", options.Value.OutboxBatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+        }
+        if (rows.Count == 0) return 0;
+
+        var deliveries = new List<Task>(rows.Count);
+        foreach (var row in rows)
+        {
+            var decoded = EnvelopeCodec.Decode(row.Tenant, row.Value, int.MaxValue);
+            if (decoded.Envelope is null)
+            {
+                // Written by a handler of ours, so this is a bug, not bad input: keep the row unsent for a fix.
+                throw new InvalidOperationException($"Outbox row {row.Id} does not hold a valid event: {decoded.Reason} ({decoded.Detail}).");
+            }
+            deliveries.Add(producer.ProduceAsync(_topics.Named(row.Topic), decoded.Envelope, cancellationToken));
+        }
+        await Task.WhenAll(deliveries);
+
+        await using (var mark = new NpgsqlCommand("UPDATE outbox SET sent_at = now() WHERE id = ANY(@ids)", connection, tx))
+        {
+            mark.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        FairlaneMetrics.OutboxPublished.Inc(rows.Count);
+        return rows.Count;
+    }
+
+    private async Task DeleteOldSentAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSources.Owner.CreateCommand("DELETE FROM outbox WHERE sent_at < now() - make_interval(hours => @hours)");
+        cmd.Parameters.AddWithValue("hours", options.Value.OutboxRetentionHours);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the outbox failed; retrying in {DelayMs:F0} ms")]
+    private static partial void LogRelayFailed(ILogger logger, Exception ex, double delayMs);
+}

@@ -1,0 +1,73 @@
+using Fairlane.Contracts.Events;
+using Fairlane.Tests.Infrastructure;
+
+namespace Fairlane.Tests.Agents;
+
+/// <summary>Channel webhooks through the Watcher: stock moves once, in order, never backwards, and a sync follows.</summary>
+[Trait("Category", "Integration")]
+public sealed class WatcherTests
+{
+    private const string Tenant = "shop";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private static async Task<WorkerStack> StartAsync()
+    {
+        var stack = await WorkerStack.StartAsync(1, 6);
+        await stack.Db.RegisterTenantsAsync([Tenant]);
+        await Catalog.SeedAsync(stack.Db, Tenant,
+            [new("pos", "eposnow"), new("web", "wix"), new("food", "deliveroo")],
+            [new("p1", Stock: 10, BufferStock: 2)],
+            [new("p1", "pos", "P-1"), new("p1", "web", "W-1"), new("p1", "food", "D-1")]);
+        return stack;
+    }
+
+    private static EventEnvelope Webhook(string channel, string type, string item, int? quantity = null, int? delta = null, long? sequence = null) =>
+        EnvelopeCodec.Create(Tenant, EventTypes.StockChanged,
+            new StockChanged { ChannelId = channel, ChannelType = type, ExternalId = item, Quantity = quantity, Delta = delta, Sequence = sequence },
+            FairlaneJsonContext.Default.StockChanged);
+
+    private static Task WaitProcessedAsync(WorkerStack stack, params string[] eventIds) => Eventually.WaitAsync(
+        () => stack.Db.ScalarAsync<long>($"SELECT count(*) FROM processed_events WHERE event_id IN ('{string.Join("','", eventIds)}')"),
+        n => n == eventIds.Length, Deadline, $"events {string.Join(", ", eventIds)} processed");
+
+    [Fact]
+    public async Task A_webhook_moves_stock_once_and_stale_or_repeated_ones_never_move_it_back()
+    {
+        await using var stack = await StartAsync();
+
+        // The web shop now shows 5; it should have shown 10 - 2 (buffer) = 8, so 3 were sold there.
+        var sold = Webhook("web", "wix", "W-1", quantity: 5, sequence: 1);
+        await stack.Producer.ProduceAsync(stack.Topics.Webhooks, sold);
+        await WaitProcessedAsync(stack, sold.Id);
+        Assert.Equal(7, await Catalog.StockAsync(stack.Db, Tenant, "p1"));
+
+        // The same webhook again, an older one, and one repeating its sequence: none changes anything.
+        await stack.Producer.ProduceAsync(stack.Topics.Webhooks, sold);
+        var older = Webhook("web", "wix", "W-1", quantity: 50, sequence: 0);
+        var repeated = Webhook("web", "wix", "W-1", quantity: 100, sequence: 1);
+        var nextSale = Webhook("web", "wix", "W-1", delta: -1, sequence: 2);
+        foreach (var e in new[] { older, repeated, nextSale }) await stack.Producer.ProduceAsync(stack.Topics.Webhooks, e);
+        await WaitProcessedAsync(stack, older.Id, repeated.Id, nextSale.Id);
+
+        Assert.Equal(6, await Catalog.StockAsync(stack.Db, Tenant, "p1"));
+        Assert.Equal(2, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
+        Assert.Equal(4, await stack.Db.ScalarAsync<int>("SELECT channel_stock FROM product_channel_mappings WHERE channel_id = 'web'"));
+        // Each applied change asked for a sync through the outbox, and the relay delivered it to the Sync agent.
+        await WaitProcessedAsync(stack, $"{sold.Id}.sync", $"{nextSale.Id}.sync");
+        Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task An_unmapped_item_raises_one_alert_and_is_not_retried()
+    {
+        await using var stack = await StartAsync();
+        var events = Enumerable.Range(0, 3).Select(i => Webhook("web", "wix", "W-unknown", quantity: i, sequence: i)).ToArray();
+        foreach (var e in events) await stack.Producer.ProduceAsync(stack.Topics.Webhooks, e);
+        await WaitProcessedAsync(stack, events.Select(e => e.Id).ToArray());
+
+        Assert.Equal(1, await stack.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM alerts WHERE kind = 'unknown_mapping' AND subject = 'web/W-unknown' AND status = 'open'"));
+        Assert.Equal(10, await Catalog.StockAsync(stack.Db, Tenant, "p1"));
+        Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
+    }
+}

@@ -1,0 +1,31 @@
+namespace Fairlane.Agents.Channels;
+
+/// <summary>A channel's stored status (the channels table's status column).</summary>
+public enum ChannelStatus
+{
+    Active,
+    Disabled,
+
+    /// <summary>The channel refused the stored credentials; nothing is sent to it until they are replaced.</summary>
+    AuthFailed,
+}
+
+/// <summary>The status names as stored in PostgreSQL.</summary>
+public static class ChannelStatusNames
+{
+    public static string ToName(this ChannelStatus status) => status switch
+    {
+        ChannelStatus.Active => "active",
+        ChannelStatus.Disabled => "disabled",
+        ChannelStatus.AuthFailed => "auth_failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static ChannelStatus Parse(string name) => name switch
+    {
+        "active" => ChannelStatus.Active,
+        "disabled" => ChannelStatus.Disabled,
+        "auth_failed" => ChannelStatus.AuthFailed,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a channel status."),
+    };
+}

@@ -1,0 +1,91 @@
+using Fairlane.Agents.Channels;
+using Fairlane.Agents.Channels.Credentials;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Fairlane.Agents.Storage;
+
+/// <summary>
+/// A tenant's channels in the channels table, credentials encrypted on the way in and decrypted on
+/// the way out. Every method works inside a transaction already bound to the tenant (see
+/// <see cref="TenantDatabase"/>), and also filters by tenant, so row-level security and the query agree.
+/// </summary>
+public sealed class ChannelStore(CredentialProtector protector)
+{
+    /// <summary>Creates the channel or replaces its type, name, base URL, credentials and status.</summary>
+    public async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ChannelConnection channel, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO channels (tenant_id, id, type, name, base_url, credentials, status)
+            VALUES (@tenant, @id, @type, @name, @base_url, @credentials, @status)
+            ON CONFLICT (tenant_id, id) DO UPDATE SET
+                type = excluded.type, name = excluded.name, base_url = excluded.base_url,
+                credentials = excluded.credentials, status = excluded.status
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("tenant", channel.TenantId);
+        cmd.Parameters.AddWithValue("id", channel.ChannelId);
+        cmd.Parameters.AddWithValue("type", channel.Type);
+        cmd.Parameters.AddWithValue("name", channel.Name);
+        cmd.Parameters.AddWithValue("base_url", channel.BaseUrl.AbsoluteUri);
+        cmd.Parameters.Add(new NpgsqlParameter("credentials", NpgsqlDbType.Bytea)
+        {
+            Value = channel.Credentials.IsEmpty ? DBNull.Value : protector.Protect(channel.Credentials, channel.Key),
+        });
+        cmd.Parameters.AddWithValue("status", channel.Status.ToName());
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The channel, or null when the tenant has no channel of that id.</summary>
+    public async Task<ChannelConnection?> ReadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, string channelId, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE tenant_id = @tenant AND id = @id", connection, tx);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("id", channelId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>Every channel of the tenant, by id.</summary>
+    public async Task<IReadOnlyList<ChannelConnection>> ReadAllAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE tenant_id = @tenant ORDER BY id", connection, tx);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var channels = new List<ChannelConnection>();
+        while (await reader.ReadAsync(cancellationToken)) channels.Add(Read(reader));
+        return channels;
+    }
+
+    /// <summary>Sets the channel's status (e.g. auth_failed after a 401); false when there is no such channel.</summary>
+    public static async Task<bool> SetStatusAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, string channelId, ChannelStatus status, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("UPDATE channels SET status = @status WHERE tenant_id = @tenant AND id = @id", connection, tx);
+        cmd.Parameters.AddWithValue("status", status.ToName());
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("id", channelId);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private const string SelectColumns = "SELECT tenant_id, id, type, name, base_url, credentials, status FROM channels";
+
+    private ChannelConnection Read(NpgsqlDataReader r)
+    {
+        var key = new ChannelKey(r.GetString(0), r.GetString(1));
+        var baseUrl = r.GetString(4);
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var url))
+        {
+            // A channel that cannot be called is a data error to fix, not a channel to skip silently.
+            throw new InvalidOperationException(
+                $"Channel {key} has base_url '{baseUrl}', which is not an absolute URL. Save the channel again with its API's base URL.");
+        }
+        var credentials = r.IsDBNull(5) ? ChannelCredentials.None : protector.Unprotect(r.GetFieldValue<byte[]>(5), key);
+        return new ChannelConnection(key.TenantId, key.ChannelId, r.GetString(2), url, credentials)
+        {
+            Name = r.GetString(3),
+            Status = ChannelStatusNames.Parse(r.GetString(6)),
+        };
+    }
+}

@@ -16,6 +16,9 @@ public sealed class AlertStore(IEventBus bus)
     public async Task<Alert?> RaiseAsync(HandlerContext context, string kind, string subject, string severity, string message,
         CancellationToken cancellationToken)
     {
+        // Look before inserting: an insert that meets a concurrent one on the unique index waits for
+        // its transaction, and a flood of events raising the same open alert would queue up on it.
+        if (await IsOpenAsync(context, kind, subject, cancellationToken)) return null;
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO alerts (tenant_id, kind, subject, severity, message) VALUES (@tenant, @kind, @subject, @severity, @message)
             ON CONFLICT (tenant_id, kind, subject) WHERE status = 'open' DO NOTHING
@@ -33,6 +36,17 @@ public sealed class AlertStore(IEventBus bus)
             JsonSerializer.SerializeToElement(alert, AgentsJsonContext.Default.Alert));
         context.AfterCommit.Add(ct => bus.PublishAsync(notice, ct));
         return alert;
+    }
+
+    private static async Task<bool> IsOpenAsync(HandlerContext context, string kind, string subject, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM alerts WHERE tenant_id = @tenant AND kind = @kind AND subject = @subject AND status = 'open')",
+            context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("subject", subject);
+        return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Resolves the open alert of this kind and subject, if any; true when one was open.</summary>

@@ -40,10 +40,10 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler
         var stock = item.Stock + (channelStock - before);
         await InventoryStore.ApplyChannelReportAsync(context, item.ProductId, stock, change.ChannelId, change.ExternalId, channelStock,
             change.Sequence, envelope.OccurredAt, cancellationToken);
-        await InventoryStore.AddSyncEventAsync(context, item.ProductId, envelope.Id, change.ChannelId, stock, cancellationToken);
+        var syncEventId = await InventoryStore.AddSyncEventAsync(context, item.ProductId, envelope.Id, change.ChannelId, stock, cancellationToken);
 
         await OutboxWriter.AddAsync(context, "sync", EnvelopeCodec.Create(context.TenantId, EventTypes.SyncRequested,
-            new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook" },
+            new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook", SyncEventId = syncEventId },
             FairlaneJsonContext.Default.SyncRequested, id: $"{envelope.Id}.sync"), cancellationToken);
         if (item.LowStockThreshold is { } threshold && (stock <= threshold) != (item.Stock <= threshold))
         {

@@ -37,6 +37,9 @@ public sealed record SyncRequested
 
     /// <summary>Why the sync was requested: webhook, guardian-repair or manual.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>The sync_events row that records this sync, when the requester wrote one.</summary>
+    public long? SyncEventId { get; init; }
 }
 
 /// <summary>Reconcile one tenant's channel stock against internal stock.</summary>

@@ -153,3 +153,28 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         return e.Result();
     }
 }
+
+internal sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChannelOptions o)
+    {
+        try
+        {
+            _ = Fairlane.Agents.Channels.Credentials.CredentialProtector.FromBase64(o.CredentialKey);
+            return ValidateOptionsResult.Success;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message); // names Channels:CredentialKey and its variable
+        }
+    }
+}
+
+internal sealed class ChannelResilienceOptionsValidator : IValidateOptions<Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions o)
+    {
+        var problems = o.Validate();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

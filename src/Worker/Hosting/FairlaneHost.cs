@@ -3,7 +3,9 @@ using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Bus;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Tenants;
+using Fairlane.Agents.Sync;
 using Fairlane.Agents.Watcher;
+using Fairlane.Worker.Channels;
 using Fairlane.Worker.Bus;
 using Fairlane.Worker.Outbox;
 using Fairlane.Agents.Storage;
@@ -104,7 +106,7 @@ internal static class FairlaneHost
         services.AddValidatedOptions<AgentOptions, AgentOptionsValidator>(AgentOptions.Section);
         services.AddSingleton<IEventBus, RedisEventBus>();
         services.AddSingleton<ITenantChangeNotice, RedisTenantChangeNotice>();
-        services.AddSingleton<IChannelHealth, NoOpenCircuits>();
+        services.AddChannels();
         services.AddSingleton<AlertStore>();
         services.AddSingleton(sp =>
         {
@@ -114,7 +116,7 @@ internal static class FairlaneHost
         services.AddSingleton<AlertChecks>();
 
         services.AddSingleton<IEventHandler, WatcherHandler>();
-        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("sync", EventTypes.SyncRequested));
+        services.AddSingleton<IEventHandler, SyncHandler>();
         services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("guardian", EventTypes.ReconcileTenant));
         services.AddSingleton<IEventHandler, AlertHandler>();
         services.AddSingleton<IEventHandler, TenantCommandHandler>();

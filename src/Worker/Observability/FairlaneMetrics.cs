@@ -77,6 +77,19 @@ internal static class FairlaneMetrics
     public static readonly Counter OutboxPublished = Metrics.CreateCounter(
         "fairlane_outbox_published_total", "Follow-up events relayed from the outbox to Kafka.");
 
+    public static readonly Counter ChannelCalls = Metrics.CreateCounter(
+        "fairlane_channel_calls_total", "Channel API call attempts, by how they ended.", "channel_type", "operation", "outcome");
+
+    public static readonly Histogram ChannelCallDuration = Metrics.CreateHistogram(
+        "fairlane_channel_call_duration_seconds", "Time of one channel API call attempt.",
+        new HistogramConfiguration { LabelNames = ["channel_type", "operation"], Buckets = LatencyBuckets });
+
+    public static readonly Gauge ChannelBreakers = Metrics.CreateGauge(
+        "fairlane_channel_breakers", "Tenant channels whose circuit breaker on this node is in each state.", "state");
+
+    public static readonly Counter ChannelBreakerTransitions = Metrics.CreateCounter(
+        "fairlane_channel_breaker_transitions_total", "Circuit breaker state changes, by the state entered.", "channel_type", "state");
+
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "fairlane_build_info", "Always 1; the labels carry the version and node.", "version", "node");
 }

@@ -21,6 +21,7 @@ internal sealed class InProcessWorker : IAsyncDisposable
             $"--Postgres:OwnerConnectionString={db.OwnerConnectionString}",
             $"--Redis:Endpoints:0=127.0.0.1:{TestServers.RedisPorts[0]}",
             $"--Http:MetricsPort={FreePort.Next()}",
+            $"--Channels:CredentialKey={TestServers.CredentialKey}",
             "--Logging:MinimumLevel=Warning",
             "--Worker:ShutdownGraceMs=5000",
             .. extra,

@@ -18,6 +18,9 @@ internal static class TestServers
     public static string AppConnectionString(string database) =>
         $"Host=127.0.0.1;Port={PostgresPort};Database={database};Username=fairlane_app;Password=fairlane_app;Pooling=true;Timeout=10";
 
+    /// <summary>The channel credential key workers under test use (base64 of 32 bytes; a test value, never a real secret).</summary>
+    public const string CredentialKey = "dGVzdC1vbmx5LWNyZWRlbnRpYWwta2V5LTMyLWJ5dGU=";
+
     /// <summary>A name no other test (or earlier run) uses: for databases, topic prefixes, key prefixes, groups.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 17, 63)];
 }

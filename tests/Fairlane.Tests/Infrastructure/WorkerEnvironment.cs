@@ -15,6 +15,7 @@ internal static class WorkerEnvironment
         ["FAIRLANE__REDIS__ENDPOINTS__0"] = $"127.0.0.1:{TestServers.RedisPorts[0]}",
         ["FAIRLANE__REDIS__ENDPOINTS__1"] = $"127.0.0.1:{TestServers.RedisPorts[1]}",
         ["FAIRLANE__REDIS__ENDPOINTS__2"] = $"127.0.0.1:{TestServers.RedisPorts[2]}",
+        ["FAIRLANE__CHANNELS__CREDENTIALKEY"] = TestServers.CredentialKey,
         ["FAIRLANE__HTTP__METRICSPORT"] = metricsPort.ToString(CultureInfo.InvariantCulture),
     };
 }

@@ -13,6 +13,7 @@ namespace Fairlane.Tests.Worker.Engine;
 /// flat, and in the end every event is applied exactly once.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(SoloCollection.Name)]
 public sealed class MemoryBoundTests(ITestOutputHelper output)
 {
     private const int Events = 1_000_000;

@@ -90,6 +90,35 @@ internal static class FairlaneMetrics
     public static readonly Counter ChannelBreakerTransitions = Metrics.CreateCounter(
         "fairlane_channel_breaker_transitions_total", "Circuit breaker state changes, by the state entered.", "channel_type", "state");
 
+    // Guardian (DESIGN §4, §6): leadership and reconciliation.
+    public static readonly Gauge Leader = Metrics.CreateGauge(
+        "fairlane_leader", "1 while this node holds the Guardian lock, else 0.");
+
+    public static readonly Counter LockAttempts = Metrics.CreateCounter(
+        "fairlane_lock_attempts_total", "Guardian lock acquisitions tried, by outcome (acquired, busy, no_quorum, lost).", "outcome");
+
+    public static readonly Counter GuardianRuns = Metrics.CreateCounter(
+        "fairlane_guardian_runs_total", "Guardian runs this node led, by outcome (completed, failed, fenced, cancelled).", "outcome");
+
+    public static readonly Histogram GuardianRunDuration = Metrics.CreateHistogram(
+        "fairlane_guardian_run_duration_seconds", "Wall time of a Guardian run this node led, from fan-out to the last tenant reconciled.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.5, 2, 12) });
+
+    public static readonly Gauge GuardianLastRun = Metrics.CreateGauge(
+        "fairlane_guardian_last_run_timestamp_seconds", "Unix time at which the last Guardian run this node led completed.");
+
+    public static readonly Counter GuardianChecks = Metrics.CreateCounter(
+        "fairlane_guardian_checks_total", "Channel items compared with internal stock by reconciliation.");
+
+    public static readonly Counter GuardianRepairs = Metrics.CreateCounter(
+        "fairlane_guardian_repairs_total", "Channel items whose drift was within the threshold and was repaired.");
+
+    public static readonly Counter GuardianDriftAlerts = Metrics.CreateCounter(
+        "fairlane_guardian_drift_alerts_total", "Channel items whose drift exceeded the threshold and was alerted.");
+
+    public static readonly Counter FencedWrites = Metrics.CreateCounter(
+        "fairlane_guardian_fenced_writes_total", "Guardian write transactions refused because a newer leader's epoch exists.");
+
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "fairlane_build_info", "Always 1; the labels carry the version and node.", "version", "node");
 }

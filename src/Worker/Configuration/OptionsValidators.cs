@@ -178,3 +178,19 @@ internal sealed class ChannelResilienceOptionsValidator : IValidateOptions<Fairl
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
+
+internal sealed class GuardianOptionsValidator : IValidateOptions<GuardianOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GuardianOptions o)
+    {
+        var e = new SettingErrors(GuardianOptions.Section);
+        e.Require(Quartz.CronExpression.IsValidExpression(o.Cron), nameof(o.Cron),
+            $"must be a Quartz cron expression with seconds, e.g. '0 0/15 * * * ?'; got '{o.Cron}'.");
+        e.Require(o.DriftThreshold is >= 0 and <= 1_000_000, nameof(o.DriftThreshold), $"must be between 0 and 1000000; got {o.DriftThreshold}.");
+        e.Require(o.LockTtlMs is >= 1_000 and <= 600_000, nameof(o.LockTtlMs), $"must be between 1000 and 600000; got {o.LockTtlMs}.");
+        e.Require(o.MaxRunMs >= o.LockTtlMs && o.MaxRunMs <= 86_400_000, nameof(o.MaxRunMs),
+            $"must be at least Guardian:LockTtlMs ({o.LockTtlMs}) and at most 86400000; got {o.MaxRunMs}.");
+        e.Require(o.PollMs is >= 10 and <= 10_000, nameof(o.PollMs), $"must be between 10 and 10000; got {o.PollMs}.");
+        return e.Result();
+    }
+}

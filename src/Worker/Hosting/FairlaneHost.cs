@@ -6,6 +6,7 @@ using Fairlane.Agents.Tenants;
 using Fairlane.Agents.Sync;
 using Fairlane.Agents.Watcher;
 using Fairlane.Worker.Channels;
+using Fairlane.Worker.Guardian;
 using Fairlane.Worker.Bus;
 using Fairlane.Worker.Outbox;
 using Fairlane.Agents.Storage;
@@ -117,7 +118,8 @@ internal static class FairlaneHost
 
         services.AddSingleton<IEventHandler, WatcherHandler>();
         services.AddSingleton<IEventHandler, SyncHandler>();
-        services.AddSingleton<IEventHandler>(new LedgerOnlyHandler("guardian", EventTypes.ReconcileTenant));
+        services.AddGuardian(builder.Configuration.GetSection(GuardianOptions.Section).Get<GuardianOptions>() ?? new GuardianOptions(),
+            builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddSingleton<IEventHandler, AlertHandler>();
         services.AddSingleton<IEventHandler, TenantCommandHandler>();
     }

@@ -1,6 +1,4 @@
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Credentials;
-using Fairlane.Agents.Storage;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Infrastructure;
@@ -34,28 +32,13 @@ public sealed class SyncTests
             var stack = await WorkerStack.StartAsync(1, 6, FastChannels);
             var simulator = await ChannelSimulatorServer.StartAsync(port: 0, seed: 7);
             await stack.Db.RegisterTenantsAsync([Tenant]);
-            var protector = CredentialProtector.FromBase64(TestServers.CredentialKey);
-            var store = new ChannelStore(protector);
-            var accounts = new List<SimulatedAccount>();
-            foreach (var (id, type) in new[] { ("pos", ChannelTypes.EposNow), ("web", ChannelTypes.Wix), ("food", ChannelTypes.Deliveroo) })
-            {
-                var account = simulator.Account(type, $"{Tenant}-{id}");
-                var credentials = new ChannelCredentials(type == ChannelTypes.EposNow ? "florist-key" : null, Secret(id));
-                account.ExpectedCredential = type == ChannelTypes.EposNow ? $"{credentials.ApiKey}:{credentials.Secret}" : credentials.Secret;
-                account.SetStock($"{id}-1", stock - buffer);
-                await new TenantDatabase(stack.Db.App).InTenantTransactionAsync(Tenant, async (c, tx, ct) =>
-                {
-                    await store.UpsertAsync(c, tx, new ChannelConnection(Tenant, id, type, new Uri(account.BaseUrl), credentials), ct);
-                    return 0;
-                }, CancellationToken.None);
-                accounts.Add(account);
-            }
+            var accounts = await SimulatedChannels.AddAsync(stack.Db, simulator, Tenant,
+                ("pos", ChannelTypes.EposNow), ("web", ChannelTypes.Wix), ("food", ChannelTypes.Deliveroo));
+            foreach (var (id, account) in accounts) account.SetStock($"{id}-1", stock - buffer);
             await Catalog.SeedAsync(stack.Db, Tenant, [], [new("p1", stock, buffer)],
                 [new("p1", "pos", "pos-1"), new("p1", "web", "web-1"), new("p1", "food", "food-1")]);
-            return new Shop(stack, simulator, accounts[0], accounts[1], accounts[2]);
+            return new Shop(stack, simulator, accounts["pos"], accounts["web"], accounts["food"]);
         }
-
-        public static string Secret(string channel) => $"do-not-leak-{channel}-4f1c9e";
 
         public async Task<EventEnvelope> SellOnPosAsync(int posNowShows, long sequence)
         {

@@ -10,6 +10,9 @@ internal sealed class InProcessWorker : IAsyncDisposable
 
     private InProcessWorker(WebApplication app) => _app = app;
 
+    /// <summary>The host's services, for tests that drive a component directly (e.g. a Guardian run).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<InProcessWorker> StartAsync(TestDatabase db, string bootstrapServers, string topicPrefix, params string[] extra)
     {
         string[] args =
@@ -24,6 +27,7 @@ internal sealed class InProcessWorker : IAsyncDisposable
             $"--Channels:CredentialKey={TestServers.CredentialKey}",
             "--Logging:MinimumLevel=Warning",
             "--Worker:ShutdownGraceMs=5000",
+            "--Guardian:Cron=0 0 0 1 1 ? 2099", // runs only when a test asks
             .. extra,
         ];
         var app = FairlaneHost.Build(args);

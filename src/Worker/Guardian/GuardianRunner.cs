@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Fairlane.Agents.Guardian;
+using Fairlane.Worker.Configuration;
+using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Observability;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Prometheus;
+using RedLockNet;
+
+namespace Fairlane.Worker.Guardian;
+
+/// <summary>How an attempt to run the Guardian ended on this node.</summary>
+internal enum GuardianOutcome
+{
+    /// <summary>Led a run that reconciled every tenant.</summary>
+    Completed,
+
+    /// <summary>Another node holds the lock.</summary>
+    Busy,
+
+    /// <summary>Too few Redis nodes answered to form a majority: nobody may lead.</summary>
+    NoQuorum,
+
+    /// <summary>This period already had its run (led by a node that fired earlier).</summary>
+    AlreadyRun,
+
+    /// <summary>The lock was lost or the hold time cap reached: the run was cancelled.</summary>
+    Cancelled,
+
+    /// <summary>A newer leader's epoch superseded this run.</summary>
+    Fenced,
+}
+
+internal sealed record GuardianRunReport(GuardianOutcome Outcome, Guid? RunId = null, long? Epoch = null, int Tenants = 0, TimeSpan Duration = default);
+
+/// <summary>
+/// One Guardian run, fleet-wide (DESIGN §4, §6): take the lock, take the next fencing epoch, record
+/// the run and fan one reconcile job per active tenant out through the fenced outbox, then hold the
+/// lock (RedLock extends it) until the fleet has reconciled every tenant. The run is cancelled as
+/// soon as the lock is lost or its hold time is capped, and a period that already had its run is
+/// not run twice, however late a node's trigger fires.
+/// </summary>
+internal sealed partial class GuardianRunner(
+    GuardianLock leadership, DataSources dataSources, IOptions<GuardianOptions> options, IOptions<WorkerOptions> worker, ILogger<GuardianRunner> logger)
+{
+    private readonly GuardianOptions _options = options.Value;
+
+    public async Task<GuardianRunReport> RunAsync(string trigger, DateTimeOffset? period, CancellationToken cancellationToken)
+    {
+        IRedLock held;
+        try
+        {
+            held = await leadership.TryAcquireAsync(TimeSpan.FromMilliseconds(_options.LockTtlMs), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            FairlaneMetrics.LockAttempts.WithLabels("no_quorum").Inc();
+            LogNoQuorum(logger, ex.Message);
+            return new GuardianRunReport(GuardianOutcome.NoQuorum);
+        }
+        await using (held)
+        {
+            if (!held.IsAcquired)
+            {
+                var outcome = held.Status == RedLockStatus.Conflicted ? GuardianOutcome.Busy : GuardianOutcome.NoQuorum;
+                FairlaneMetrics.LockAttempts.WithLabels(outcome == GuardianOutcome.Busy ? "busy" : "no_quorum").Inc();
+                if (outcome == GuardianOutcome.NoQuorum) LogNoQuorum(logger, held.Status.ToString());
+                return new GuardianRunReport(outcome);
+            }
+            FairlaneMetrics.LockAttempts.WithLabels("acquired").Inc();
+            FairlaneMetrics.Leader.Set(1);
+            try
+            {
+                return await LeadAsync(held, trigger, period, cancellationToken);
+            }
+            finally
+            {
+                FairlaneMetrics.Leader.Set(0);
+            }
+        }
+    }
+
+    private async Task<GuardianRunReport> LeadAsync(IRedLock held, string trigger, DateTimeOffset? period, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        run.CancelAfter(_options.MaxRunMs);
+        var node = worker.Value.NodeId;
+
+        await using var connection = await dataSources.Owner.OpenConnectionAsync(run.Token);
+        var epoch = await GuardianFence.AdvanceAsync(connection, node, run.Token);
+        var runId = Guid.CreateVersion7();
+        var tenants = await GuardianRuns.ActiveTenantsAsync(connection, run.Token);
+        var started = await GuardianRuns.StartAsync(connection, runId, epoch, node, trigger, period, tenants, _options.DriftThreshold, run.Token);
+        if (started is not { } fanOut)
+        {
+            LogAlreadyRun(logger, period);
+            return new GuardianRunReport(GuardianOutcome.AlreadyRun, Epoch: epoch);
+        }
+        if (!fanOut)
+        {
+            FairlaneMetrics.FencedWrites.Inc();
+            return Finish(GuardianOutcome.Fenced, runId, epoch, tenants.Count, clock.Elapsed);
+        }
+        LogStarted(logger, runId, epoch, tenants.Count, trigger);
+
+        var outcome = await WaitForFleetAsync(held, connection, runId, tenants.Count, run, cancellationToken);
+        var status = outcome switch
+        {
+            GuardianOutcome.Completed => "completed",
+            GuardianOutcome.Fenced => "fenced",
+            _ => "cancelled",
+        };
+        // Recorded even when the run was cancelled, so the record says how it ended.
+        if (!await GuardianRuns.FinishAsync(dataSources.Owner, runId, epoch, status, CancellationToken.None))
+        {
+            FairlaneMetrics.FencedWrites.Inc();
+            outcome = GuardianOutcome.Fenced;
+        }
+        return Finish(outcome, runId, epoch, tenants.Count, clock.Elapsed);
+    }
+
+    private async Task<GuardianOutcome> WaitForFleetAsync(IRedLock held, NpgsqlConnection connection, Guid runId, int tenants,
+        CancellationTokenSource run, CancellationToken stopping)
+    {
+        var poll = TimeSpan.FromMilliseconds(_options.PollMs);
+        try
+        {
+            while (true)
+            {
+                // Losing the lock only flips IsAcquired (RedLock.net): check it, and stop leading at once.
+                if (!held.IsAcquired)
+                {
+                    FairlaneMetrics.LockAttempts.WithLabels("lost").Inc();
+                    LogLost(logger, runId);
+                    return GuardianOutcome.Cancelled;
+                }
+                if (await GuardianRuns.TenantsDoneAsync(connection, runId, run.Token) >= tenants) return GuardianOutcome.Completed;
+                await Task.Delay(poll, run.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            LogCapped(logger, runId, _options.MaxRunMs);
+            return GuardianOutcome.Cancelled;
+        }
+    }
+
+    private GuardianRunReport Finish(GuardianOutcome outcome, Guid runId, long epoch, int tenants, TimeSpan duration)
+    {
+        FairlaneMetrics.GuardianRuns.WithLabels(outcome.ToString().ToLowerInvariant()).Inc();
+        if (outcome == GuardianOutcome.Completed)
+        {
+            FairlaneMetrics.GuardianRunDuration.Observe(duration.TotalSeconds);
+            FairlaneMetrics.GuardianLastRun.SetToCurrentTimeUtc();
+        }
+        LogFinished(logger, runId, outcome, tenants, duration.TotalMilliseconds);
+        return new GuardianRunReport(outcome, runId, epoch, tenants, duration);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Guardian run {RunId} started under epoch {Epoch}: {Tenants} tenants to reconcile ({Trigger})")]
+    private static partial void LogStarted(ILogger logger, Guid runId, long epoch, int tenants, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Guardian run {RunId} ended {Outcome}: {Tenants} tenants in {DurationMs:F0} ms")]
+    private static partial void LogFinished(ILogger logger, Guid runId, GuardianOutcome outcome, int tenants, double durationMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Guardian run of period {Period} already happened; not running it again")]
+    private static partial void LogAlreadyRun(ILogger logger, DateTimeOffset? period);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No majority of Redis nodes granted the Guardian lock ({Reason}); no node may lead")]
+    private static partial void LogNoQuorum(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Guardian run {RunId} lost its lock; cancelled")]
+    private static partial void LogLost(ILogger logger, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Guardian run {RunId} reached Guardian:MaxRunMs ({MaxRunMs} ms); cancelled")]
+    private static partial void LogCapped(ILogger logger, Guid runId, int maxRunMs);
+}

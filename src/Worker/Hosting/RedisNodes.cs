@@ -23,6 +23,10 @@ internal sealed class RedisNodes(IOptions<RedisOptions> options) : IAsyncDisposa
         var config = ConfigurationOptions.Parse(endpoint);
         config.AbortOnConnectFail = false;
         config.ConnectTimeout = o.ConnectTimeoutMs;
+        // A node that is down must cost nothing: commands fail at once instead of queueing for a
+        // reconnect, so a RedLock vote (whose lock expires in seconds) is not held up by a dead node.
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        config.AsyncTimeout = config.SyncTimeout = Math.Max(o.ConnectTimeoutMs, 1_000);
         config.ClientName = "fairlane";
         return ConnectionMultiplexer.ConnectAsync(config);
     }

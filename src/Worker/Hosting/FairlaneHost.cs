@@ -8,6 +8,7 @@ using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Health;
 using Fairlane.Worker.Intake;
 using Fairlane.Worker.Observability;
+using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace Fairlane.Worker.Hosting;
@@ -56,6 +57,7 @@ internal static class FairlaneHost
             sp.GetRequiredService<ILogger<DeadLetterPublisher>>()));
 
         builder.AddFairEngine();
+        builder.AddTenantAdministration();
 
         var app = builder.Build();
         app.MapFairlaneHttp();

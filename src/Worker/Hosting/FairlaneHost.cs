@@ -2,6 +2,7 @@ using System.Net;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
+using Fairlane.Worker.Admin;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Configuration;
@@ -28,6 +29,9 @@ internal static class FairlaneHost
 
         var worker = builder.Configuration.GetValidated<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section);
         var http = builder.Configuration.GetValidated<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
+        var admin = builder.Configuration.GetValidated<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
+        if (AdminOptionsValidator.PortsDiffer(admin, http) is { Failed: true } clash)
+            throw new OptionsValidationException(AdminOptions.Section, typeof(AdminOptions), clash.Failures);
 
         builder.AddFairlaneLogging(worker.NodeId);
         builder.Services.AddSystemd();
@@ -36,7 +40,11 @@ internal static class FairlaneHost
             o.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.ShutdownGraceMs);
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(http.BindAddress), http.MetricsPort));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Parse(http.BindAddress), http.MetricsPort);
+            k.ListenForAdmin(admin);
+        });
 
         builder.Services
             .AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section)
@@ -44,7 +52,8 @@ internal static class FairlaneHost
             .AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.Section)
             .AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section)
             .AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section)
-            .AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
+            .AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section)
+            .AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
 
         builder.Services.AddSingleton<DataSources>();
         builder.Services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().App));
@@ -60,6 +69,7 @@ internal static class FairlaneHost
         builder.AddTenantAdministration();
 
         var app = builder.Build();
+        app.MapAdminApi(admin);
         app.MapFairlaneHttp();
         FairlaneMetrics.BuildInfo.WithLabels(BuildVersion.Current, worker.NodeId).Set(1);
         return app;

@@ -15,6 +15,10 @@ internal static class WorkerEnvironment
         ["FAIRLANE__REDIS__ENDPOINTS__0"] = $"127.0.0.1:{TestServers.RedisPorts[0]}",
         ["FAIRLANE__REDIS__ENDPOINTS__1"] = $"127.0.0.1:{TestServers.RedisPorts[1]}",
         ["FAIRLANE__REDIS__ENDPOINTS__2"] = $"127.0.0.1:{TestServers.RedisPorts[2]}",
+        // The processes of one test share its topic prefix, and so its Redis channels, like a fleet.
+        ["FAIRLANE__REDIS__KEYPREFIX"] = topicPrefix + ":",
         ["FAIRLANE__HTTP__METRICSPORT"] = metricsPort.ToString(CultureInfo.InvariantCulture),
+        ["FAIRLANE__ADMIN__PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["FAIRLANE__ADMIN__TOKEN"] = InProcessWorker.AdminToken,
     };
 }

@@ -77,6 +77,8 @@ cat <<INFO
     metrics          : http://127.0.0.1:$metrics_port/metrics
     liveness         : http://127.0.0.1:$metrics_port/healthz
     readiness        : http://127.0.0.1:$metrics_port/readyz
+    admin API        : http://127.0.0.1:${FAIRLANE__ADMIN__PORT:-9401}/admin/tenants (bearer: Admin:Token in appsettings.Development.json)
+    tenants          : DOTNET_ENVIRONMENT=Development ${fairlane[*]} tenants list
     more demo load   : FAIRLANE__KAFKA__BOOTSTRAPSERVERS=$FAIRLANE__KAFKA__BOOTSTRAPSERVERS ${fairlane[*]} produce --demo 1000
   Press Ctrl-C to stop everything.
 

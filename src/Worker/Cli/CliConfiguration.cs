@@ -19,8 +19,9 @@ internal static class CliConfiguration
             .Build();
     }
 
-    public static ILoggerFactory Loggers() =>
+    public static ILoggerFactory Loggers(Serilog.Events.LogEventLevel minimumLevel = Serilog.Events.LogEventLevel.Information) =>
         new SerilogLoggerFactory(new LoggerConfiguration()
+            .MinimumLevel.Is(minimumLevel)
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
             .CreateLogger(), dispose: true);

@@ -17,7 +17,8 @@ internal sealed class CommandLine
     public required string[] ConfigurationArgs { get; init; }
     public IReadOnlyList<string> Arguments { get; private init; } = [];
 
-    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, string[]> commandOptions)
+    /// <param name="flags">Options that never take a value (<c>--json</c>), so the word after one is an argument.</param>
+    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, string[]> commandOptions, IReadOnlySet<string>? flags = null)
     {
         var (command, rest) = args switch
         {
@@ -51,7 +52,9 @@ internal sealed class CommandLine
             {
                 if (!known.Contains(arg))
                     throw new UsageException($"'{command}' has no option '{arg}'. Run 'fairlane {command} --help'.");
-                options[arg] = i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal) ? rest[++i] : null;
+                options[arg] = flags?.Contains(arg) != true && i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)
+                    ? rest[++i]
+                    : null;
                 continue;
             }
             arguments.Add(arg);
@@ -62,6 +65,12 @@ internal sealed class CommandLine
     }
 
     public bool Has(string option) => _options.ContainsKey(option);
+
+    /// <summary>The options given, in no particular order.</summary>
+    public IEnumerable<string> Options => _options.Keys;
+
+    /// <summary>An option's value; null when it was given without one.</summary>
+    public bool TryGet(string option, out string? value) => _options.TryGetValue(option, out value);
 
     public int GetInt(string option, int defaultValue, int min, int max)
     {

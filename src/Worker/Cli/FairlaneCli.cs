@@ -10,6 +10,7 @@ internal static class FairlaneCli
         ["run"] = [],
         ["migrate"] = [],
         ["produce"] = ["--demo", "--tenants"],
+        ["tenants"] = TenantsCommand.Options,
         ["help"] = [],
         ["version"] = [],
     };
@@ -24,8 +25,26 @@ internal static class FairlaneCli
           migrate                 Apply pending database migrations and exit.
           produce --demo N        Send N valid webhook events spread over several tenants.
                   [--tenants K]   How many demo tenants (default 8).
+          tenants list            List the registered tenants.
+          tenants show ID         Show a tenant's status and limits.
+          tenants register ID     Register a tenant (a deleted one is reactivated).
+                  [--name NAME] [LIMITS]
+          tenants set ID LIMITS   Change a tenant's limits; what is not given stays.
+          tenants pause ID        Pause a tenant: its events wait in the park.
+          tenants resume ID       Resume a paused tenant.
+          tenants unregister ID   Unregister a tenant: its events are dead-lettered, its data kept.
+                  [--json]        Any tenants verb: print the admin API's JSON instead of text.
           version                 Print the version.
           help                    Print this help.
+
+        LIMITS (tenants register and set):
+          --weight N              Share of worker time, 1-1000 (default 1).
+          --concurrency N         Events at once, 1-64 (default 1: strict order).
+          --rate N|none           Events per second, greater than 0 (default none).
+          --max-queue-depth N|none  Events held in memory before parking (default: Engine:TenantQueueDepth).
+          --monthly-budget N|none   Jobs per month, 0 or more (default none).
+        The tenants verbs work against PostgreSQL directly (no running node needed) and announce
+        each change on Redis, so running nodes apply it at once.
 
         Configuration comes from appsettings.json, appsettings.{DOTNET_ENVIRONMENT}.json,
         FAIRLANE__SECTION__KEY environment variables and --Section:Key=value arguments,
@@ -33,7 +52,8 @@ internal static class FairlaneCli
 
         Exit codes:
           0  finished, or stopped by SIGINT/SIGTERM
-          1  failed at run time (dependency unreachable at start, service faulted, migration failed)
+          1  failed at run time (dependency unreachable at start, service faulted, migration failed,
+             unknown tenant, tenant already registered)
           2  bad command line
           3  a setting is missing or invalid (the message names it)
         """;
@@ -43,7 +63,7 @@ internal static class FairlaneCli
         CommandLine line;
         try
         {
-            line = CommandLine.Parse(args, Commands);
+            line = CommandLine.Parse(args, Commands, TenantsCommand.Flags);
         }
         catch (UsageException ex)
         {
@@ -63,6 +83,7 @@ internal static class FairlaneCli
                 "version" => PrintVersion(),
                 "migrate" => await MigrateCommand.RunAsync(line),
                 "produce" => await ProduceCommand.RunAsync(line),
+                "tenants" => await TenantsCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };
         }

@@ -178,6 +178,12 @@ internal sealed partial class FairEngine
         }
     }
 
+    /// <summary>One tenant as this node applies it now: its last read record, the scheduler's limits, its queue.</summary>
+    public (TenantRecord? Record, TenantLimits Limits, int Queued, int InFlight) TenantState(string tenant)
+    {
+        lock (_gate) return (_tenants.GetValueOrDefault(tenant), _scheduler.LimitsOf(tenant), _scheduler.Queued(tenant), _scheduler.InFlight(tenant));
+    }
+
     /// <summary>Totals and the deepest tenants, for metrics.</summary>
     public EngineSnapshot Snapshot(int topTenants)
     {

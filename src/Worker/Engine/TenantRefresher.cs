@@ -3,22 +3,25 @@ using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace Fairlane.Worker.Engine;
 
 /// <summary>
-/// Re-reads every tenant's status and limits on an interval and hands them to the engine; the
-/// queued events of a tenant just paused go to the park.
+/// Re-reads every tenant's status and limits and hands them to the engine: every Engine:TenantRefreshMs,
+/// and at once when a tenant change notice asks for it (<see cref="TenantChangeListener"/>). Both go
+/// through this one loop, so a notice can never race a periodic read into applying older settings.
+/// The queued events of a tenant just held (paused, or over its budget) go to the park.
 /// </summary>
 internal sealed class TenantRefresher(
-    FairEngine engine, ParkWriter parkWriter, DataSources dataSources, IOptions<EngineOptions> options, ILogger<TenantRefresher> logger)
-    : BackgroundService
+    FairEngine engine, ParkWriter parkWriter, DataSources dataSources, TenantRefreshRequests requests, IOptions<EngineOptions> options,
+    ILogger<TenantRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.TenantRefreshMs));
-        do
+        var interval = TimeSpan.FromMilliseconds(options.Value.TenantRefreshMs);
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -30,7 +33,7 @@ internal sealed class TenantRefresher(
                 // Keep the last known settings; the pipeline still checks each tenant in its transaction.
                 logger.LogWarning(ex, "Reading tenant settings failed; keeping the last known ones");
             }
+            await requests.WaitAsync(interval, stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

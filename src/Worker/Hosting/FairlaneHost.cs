@@ -11,12 +11,14 @@ using Fairlane.Worker.Bus;
 using Fairlane.Worker.Outbox;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
+using Fairlane.Worker.Admin;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Health;
 using Fairlane.Worker.Intake;
 using Fairlane.Worker.Observability;
+using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace Fairlane.Worker.Hosting;
@@ -36,6 +38,9 @@ internal static class FairlaneHost
 
         var worker = builder.Configuration.GetValidated<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section);
         var http = builder.Configuration.GetValidated<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
+        var admin = builder.Configuration.GetValidated<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
+        if (AdminOptionsValidator.PortsDiffer(admin, http) is { Failed: true } clash)
+            throw new OptionsValidationException(AdminOptions.Section, typeof(AdminOptions), clash.Failures);
 
         builder.AddFairlaneLogging(worker.NodeId);
         builder.Services.AddSystemd();
@@ -44,7 +49,11 @@ internal static class FairlaneHost
             o.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.ShutdownGraceMs);
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(http.BindAddress), http.MetricsPort));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Parse(http.BindAddress), http.MetricsPort);
+            k.ListenForAdmin(admin);
+        });
 
         builder.Services
             .AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section)
@@ -52,7 +61,8 @@ internal static class FairlaneHost
             .AddValidatedOptions<RedisOptions, RedisOptionsValidator>(RedisOptions.Section)
             .AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section)
             .AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section)
-            .AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
+            .AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section)
+            .AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
 
         builder.Services.AddSingleton<DataSources>();
         builder.Services.AddSingleton(sp => new TenantDatabase(sp.GetRequiredService<DataSources>().App));
@@ -65,8 +75,10 @@ internal static class FairlaneHost
             sp.GetRequiredService<ILogger<DeadLetterPublisher>>()));
 
         builder.AddFairEngine();
+        builder.AddTenantAdministration();
 
         var app = builder.Build();
+        app.MapAdminApi(admin);
         app.MapFairlaneHttp();
         FairlaneMetrics.BuildInfo.WithLabels(BuildVersion.Current, worker.NodeId).Set(1);
         return app;
@@ -106,7 +118,7 @@ internal static class FairlaneHost
         var services = builder.Services;
         services.AddValidatedOptions<AgentOptions, AgentOptionsValidator>(AgentOptions.Section);
         services.AddSingleton<IEventBus, RedisEventBus>();
-        services.AddSingleton<ITenantChangeNotice, RedisTenantChangeNotice>();
+        services.AddSingleton<ITenantChangeNotice>(sp => sp.GetRequiredService<TenantChangeNotices>());
         services.AddChannels();
         services.AddSingleton<AlertStore>();
         services.AddSingleton(sp =>

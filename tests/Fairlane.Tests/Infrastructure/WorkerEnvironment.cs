@@ -17,6 +17,10 @@ internal static class WorkerEnvironment
         ["FAIRLANE__REDIS__ENDPOINTS__2"] = $"127.0.0.1:{TestServers.RedisPorts[2]}",
         ["FAIRLANE__CHANNELS__CREDENTIALKEY"] = TestServers.CredentialKey,
         ["FAIRLANE__GUARDIAN__CRON"] = "0 0 0 1 1 ? 2099", // runs only when a test schedules them
+        // The processes of one test share its topic prefix, and so its Redis channels, like a fleet.
+        ["FAIRLANE__REDIS__KEYPREFIX"] = topicPrefix + ":",
         ["FAIRLANE__HTTP__METRICSPORT"] = metricsPort.ToString(CultureInfo.InvariantCulture),
+        ["FAIRLANE__ADMIN__PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["FAIRLANE__ADMIN__TOKEN"] = InProcessWorker.AdminToken,
     };
 }

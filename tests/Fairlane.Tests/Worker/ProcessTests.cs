@@ -107,8 +107,10 @@ public sealed partial class ProcessTests
             using var response = await http.GetAsync(path);
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
         {
+            // Not listening yet, or a node still starting on a loaded machine did not answer within the
+            // client's timeout: callers poll, so both mean "not yet".
             return (0, "");
         }
     }

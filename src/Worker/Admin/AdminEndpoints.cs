@@ -1,0 +1,71 @@
+using Fairlane.Worker.Configuration;
+using Fairlane.Worker.Engine;
+using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Tenants;
+using Microsoft.Extensions.Options;
+
+namespace Fairlane.Worker.Admin;
+
+/// <summary>The admin API's routes (README "Admin API"); the gate in front has already checked the token.</summary>
+internal static class AdminEndpoints
+{
+    public const string Prefix = "/admin";
+
+    public static void MapAdminEndpoints(this WebApplication app)
+    {
+        var admin = app.MapGroup(Prefix).AddEndpointFilter(AdminErrors.FilterAsync);
+        admin.MapGet("/healthz", (IOptions<WorkerOptions> worker) =>
+            Results.Json(new AdminHealth("ok", worker.Value.NodeId, BuildVersion.Current), AdminJsonContext.Default.AdminHealth));
+
+        var tenants = admin.MapGroup("/tenants");
+        tenants.MapGet("", async (TenantAdministration tenancy, CancellationToken ct) =>
+            Results.Json(await tenancy.ListAsync(ct), AdminJsonContext.Default.ListTenantDetails));
+
+        tenants.MapGet("/{id}", async (string id, TenantAdministration tenancy, CancellationToken ct) =>
+            Tenant(await tenancy.ShowAsync(id, ct)));
+
+        tenants.MapGet("/{id}/engine", (string id, FairEngine engine, IOptions<WorkerOptions> worker) =>
+        {
+            TenantRules.CheckId(id);
+            var (record, limits, queued, inFlight) = engine.TenantState(id);
+            return Results.Json(new EngineTenantView(id, worker.Value.NodeId, record is not null, record?.Status,
+                limits.Weight, limits.Concurrency, limits.RatePerSecond, limits.MaxQueueDepth, queued, inFlight),
+                AdminJsonContext.Default.EngineTenantView);
+        });
+
+        tenants.MapPost("", async (HttpRequest request, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+        {
+            var registration = await TenantRequestReader.ReadRegistrationAsync(request, ct);
+            var (tenant, reactivated) = await tenancy.RegisterAsync(registration, ct);
+            refresh.Request();
+            // 201 for a new tenant; 200 when a deleted one came back (it existed all along).
+            if (!reactivated) request.HttpContext.Response.Headers.Location = $"{Prefix}/tenants/{tenant.Id}";
+            return Tenant(tenant, reactivated ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        });
+
+        tenants.MapPatch("/{id}", async (string id, HttpRequest request, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+        {
+            var change = await TenantRequestReader.ReadLimitsChangeAsync(request, ct);
+            return Changed(await tenancy.SetLimitsAsync(id, change, ct), refresh);
+        });
+
+        tenants.MapPost("/{id}/pause", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+            Changed(await tenancy.PauseAsync(id, ct), refresh));
+
+        tenants.MapPost("/{id}/resume", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+            Changed(await tenancy.ResumeAsync(id, ct), refresh));
+
+        tenants.MapDelete("/{id}", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+            Changed(await tenancy.UnregisterAsync(id, ct), refresh));
+    }
+
+    // This node applies its own change at once, even when no Redis node carries the notice back to it.
+    private static IResult Changed(TenantDetails tenant, TenantRefreshRequests refresh)
+    {
+        refresh.Request();
+        return Tenant(tenant);
+    }
+
+    private static IResult Tenant(TenantDetails tenant, int status = StatusCodes.Status200OK) =>
+        Results.Json(tenant, AdminJsonContext.Default.TenantDetails, statusCode: status);
+}

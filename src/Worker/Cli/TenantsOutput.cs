@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+using Fairlane.Worker.Admin;
+using Fairlane.Worker.Tenants;
+
+namespace Fairlane.Worker.Cli;
+
+/// <summary>What <c>fairlane tenants</c> prints: aligned text for people, or with --json the admin API's JSON.</summary>
+internal sealed class TenantsOutput(TextWriter writer, bool json)
+{
+    public void Tenant(TenantDetails tenant, string? headline = null)
+    {
+        if (json)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(tenant, AdminJsonContext.Default.TenantDetails));
+            return;
+        }
+        if (headline is not null) writer.WriteLine(headline);
+        Row("id", tenant.Id);
+        Row("name", tenant.Name.Length > 0 ? tenant.Name : "-");
+        Row("status", tenant.Status);
+        Row("weight", Number(tenant.Weight));
+        Row("concurrency", Number(tenant.Concurrency));
+        Row("rate limit", tenant.RatePerSecond is { } rate ? $"{Number(rate)} events/s" : "none");
+        Row("max queue depth", tenant.MaxQueueDepth is { } depth ? Number(depth) : "node default (Engine:TenantQueueDepth)");
+        Row("monthly budget", tenant.MonthlyBudget is { } budget ? $"{Number(budget)} jobs" : "none");
+        Row("created", Time(tenant.CreatedAt));
+        Row("updated", Time(tenant.UpdatedAt));
+    }
+
+    public void List(IReadOnlyList<TenantDetails> tenants)
+    {
+        if (json)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(tenants.ToList(), AdminJsonContext.Default.ListTenantDetails));
+            return;
+        }
+        if (tenants.Count == 0)
+        {
+            writer.WriteLine("No tenants are registered.");
+            return;
+        }
+        string[] header = ["ID", "STATUS", "WEIGHT", "CONCURRENCY", "RATE/S", "MAX QUEUE", "BUDGET", "NAME"];
+        var rows = tenants.Select(t => new[]
+        {
+            t.Id, t.Status, Number(t.Weight), Number(t.Concurrency),
+            t.RatePerSecond is { } r ? Number(r) : "-", t.MaxQueueDepth is { } q ? Number(q) : "-",
+            t.MonthlyBudget is { } b ? Number(b) : "-", t.Name,
+        }).ToList();
+        var widths = header.Select((h, i) => rows.Max(r => r[i].Length) is var w && w > h.Length ? w : h.Length).ToArray();
+        foreach (var row in rows.Prepend(header))
+            writer.WriteLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+    }
+
+    private void Row(string label, string value) => writer.WriteLine($"{label,-16} {value}");
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

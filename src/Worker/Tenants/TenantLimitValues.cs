@@ -1,0 +1,11 @@
+namespace Fairlane.Worker.Tenants;
+
+/// <summary>
+/// A tenant's limits. A null optional limit means none: no rate limit, the node's
+/// Engine:TenantQueueDepth, no monthly budget.
+/// </summary>
+internal sealed record TenantLimitValues(int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth, long? MonthlyBudget)
+{
+    /// <summary>What a tenant registered without limits gets (the table's column defaults).</summary>
+    public static TenantLimitValues Defaults { get; } = new(1, 1, null, null, null);
+}

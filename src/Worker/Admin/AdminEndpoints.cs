@@ -1,5 +1,6 @@
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine;
+using Fairlane.Worker.Guardian;
 using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,26 @@ internal static class AdminEndpoints
 
         tenants.MapDelete("/{id}", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
             Changed(await tenancy.UnregisterAsync(id, ct), refresh));
+
+        var guardian = admin.MapGroup("/guardian");
+        guardian.MapGet("/runs", async (DataSources dataSources, int? limit, CancellationToken ct) =>
+            Results.Json(await GuardianRuns.LatestAsync(dataSources.Owner, Math.Clamp(limit ?? 20, 1, 1_000), ct),
+                GuardianJson.Default.ListGuardianRunRecord));
+
+        // Leads a run like `fairlane guardian run-now` and answers when it ended: 200 when completed,
+        // 409 when another node leads one, 503 without a Redis majority.
+        guardian.MapPost("/run-now", async (GuardianRunner runner, CancellationToken ct) =>
+        {
+            var report = await runner.RunAsync("manual", null, ct);
+            var status = report.Outcome switch
+            {
+                GuardianOutcome.Completed => StatusCodes.Status200OK,
+                GuardianOutcome.Busy or GuardianOutcome.AlreadyRun => StatusCodes.Status409Conflict,
+                GuardianOutcome.NoQuorum => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            };
+            return Results.Json(report, GuardianJson.Default.GuardianRunReport, statusCode: status);
+        });
     }
 
     // This node applies its own change at once, even when no Redis node carries the notice back to it.

@@ -11,6 +11,7 @@ internal static class FairlaneCli
         ["migrate"] = [],
         ["produce"] = ["--demo", "--tenants"],
         ["tenants"] = TenantsCommand.Options,
+        ["guardian"] = GuardianCommand.Options,
         ["help"] = [],
         ["version"] = [],
     };
@@ -34,6 +35,10 @@ internal static class FairlaneCli
           tenants resume ID       Resume a paused tenant.
           tenants unregister ID   Unregister a tenant: its events are dead-lettered, its data kept.
                   [--json]        Any tenants verb: print the admin API's JSON instead of text.
+          guardian run-now        Lead a reconciliation run now (takes the same lock as the schedule)
+                                  and wait until the fleet has reconciled every tenant.
+          guardian runs           List the latest runs [--limit N, default 20].
+                  [--json]        Either guardian verb: print JSON instead of text.
           version                 Print the version.
           help                    Print this help.
 
@@ -84,6 +89,7 @@ internal static class FairlaneCli
                 "migrate" => await MigrateCommand.RunAsync(line),
                 "produce" => await ProduceCommand.RunAsync(line),
                 "tenants" => await TenantsCommand.RunAsync(line),
+                "guardian" => await GuardianCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };
         }

@@ -98,7 +98,7 @@ internal static class FairlaneMetrics
         "fairlane_lock_attempts_total", "Guardian lock acquisitions tried, by outcome (acquired, busy, no_quorum, lost).", "outcome");
 
     public static readonly Counter GuardianRuns = Metrics.CreateCounter(
-        "fairlane_guardian_runs_total", "Guardian runs this node led, by outcome (completed, failed, fenced, cancelled).", "outcome");
+        "fairlane_guardian_runs_total", "Guardian runs this node led, by outcome (completed, cancelled, fenced).", "outcome");
 
     public static readonly Histogram GuardianRunDuration = Metrics.CreateHistogram(
         "fairlane_guardian_run_duration_seconds", "Wall time of a Guardian run this node led, from fan-out to the last tenant reconciled.",

@@ -16,6 +16,12 @@ public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransacti
     /// of the effect: it runs at most once, best effort, and is dropped if the transaction rolls back.
     /// </summary>
     public List<Func<CancellationToken, Task>> AfterCommit { get; init; } = [];
+
+    /// <summary>
+    /// What handlers learnt in this transaction and may reuse for the rest of it: a run of one
+    /// tenant's events shares one transaction, and so this (e.g. "this item is unmapped, its alert is open").
+    /// </summary>
+    public Dictionary<string, object> TransactionState { get; init; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>How a handler finished. Transient failures are exceptions; the pipeline retries them.</summary>
@@ -43,7 +49,9 @@ public interface IEventHandler
 
     /// <summary>
     /// Whether the event's tenant must be registered and not deleted (checked by the pipeline, which
-    /// dead-letters the event otherwise). Only tenant lifecycle commands, which may register it, say no.
+    /// dead-letters the event otherwise). Only tenant lifecycle commands, which may register it, say no;
+    /// they also keep running while the tenant is held (paused or over budget), so a resume is never
+    /// parked behind the pause it lifts.
     /// </summary>
     bool RequiresRegisteredTenant => true;
 

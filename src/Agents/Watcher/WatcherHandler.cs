@@ -24,11 +24,15 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler
         if (change.Quantity is null == change.Delta is null)
             return HandlerOutcome.Permanent("a stock change needs exactly one of quantity and delta");
 
+        // A flood of reports for an unmapped item (a misconfigured channel) costs one lookup per transaction.
+        var unmapped = $"watcher.unmapped:{change.ChannelId}/{change.ExternalId}";
+        if (context.TransactionState.ContainsKey(unmapped)) return HandlerOutcome.Done;
         var item = await InventoryStore.FindMappedForUpdateAsync(context, change.ChannelId, change.ExternalId, cancellationToken);
         if (item is null)
         {
             await alerts.RaiseAsync(context, AlertKinds.UnknownMapping, $"{change.ChannelId}/{change.ExternalId}", "warning",
                 $"{change.ChannelType} channel '{change.ChannelId}' reported item '{change.ExternalId}', which maps to no product", cancellationToken);
+            context.TransactionState[unmapped] = true;
             return HandlerOutcome.Done;
         }
         if (IsStale(change, envelope.OccurredAt, item)) return HandlerOutcome.Done;

@@ -87,6 +87,15 @@ public sealed class ParkLedger
         return true;
     }
 
+    /// <summary>The tenant is held (paused): loads of its park under way are void, their rows stay parked.</summary>
+    public void VoidLoads(string tenant)
+    {
+        foreach (var ((_, t), e) in _entries)
+        {
+            if (t == tenant) e.LoadGeneration++;
+        }
+    }
+
     /// <summary>
     /// Loaded events were taken back out of memory unfinished (their tenant was paused): their rows
     /// are still parked, so the next load starts again at the first of them, and a load already

@@ -29,7 +29,7 @@ internal static class AdminEndpoints
         {
             TenantRules.CheckId(id);
             var (record, limits, queued, inFlight) = engine.TenantState(id);
-            return Results.Json(new EngineTenantView(id, worker.Value.NodeId, record is not null, record?.Status,
+            return Results.Json(new EngineTenantView(id, worker.Value.NodeId, record is not null, record?.Status, record?.IsHeld ?? false,
                 limits.Weight, limits.Concurrency, limits.RatePerSecond, limits.MaxQueueDepth, queued, inFlight),
                 AdminJsonContext.Default.EngineTenantView);
         });

@@ -19,6 +19,7 @@ internal sealed record EngineTenantView(
     string Node,
     bool Known,
     string? Status,
+    bool Held,
     int Weight,
     int Concurrency,
     double? RatePerSecond,

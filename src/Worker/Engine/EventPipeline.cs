@@ -133,6 +133,7 @@ internal sealed partial class EventPipeline(
         if (_artificialDelay > TimeSpan.Zero) await Task.Delay(_artificialDelay, ct);
         var results = new PipelineResult[batch.Count];
         var processed = 0;
+        var shared = new Dictionary<string, object>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
         {
             // Taken out of the set, so a second copy of one event in the run counts as the duplicate it is.
@@ -141,7 +142,7 @@ internal sealed partial class EventPipeline(
                 results[i] = new PipelineResult.Duplicate();
                 continue;
             }
-            await HandleAsync(batch[i], new HandlerContext(c, tx, tenantId, origins[i]) { AfterCommit = afterCommit }, ct);
+            await HandleAsync(batch[i], new HandlerContext(c, tx, tenantId, origins[i]) { AfterCommit = afterCommit, TransactionState = shared }, ct);
             results[i] = new PipelineResult.Processed();
             processed++;
         }

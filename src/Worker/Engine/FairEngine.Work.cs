@@ -167,7 +167,8 @@ internal sealed partial class FairEngine
     // drains in offset order, so the tenant's order survives the round trip.
     private void SpillLocked(string tenant, List<EngineEvent> spilled)
     {
-        var removed = _scheduler.RemoveQueued(i => i.Tenant == tenant);
+        _parks.VoidLoads(tenant); // a load under way would bring parked events back into memory
+        var removed = _scheduler.RemoveQueued(i => i.Tenant == tenant && i.Payload.Handler.RequiresRegisteredTenant);
         foreach (var loaded in removed.Where(i => i.Payload.ParkId is not null).GroupBy(i => i.Payload.Partition))
             _parks.Unloaded(loaded.Key, tenant, loaded.Count(), loaded.Min(i => i.Payload.Offset));
         foreach (var item in removed.Where(i => i.Payload.ParkId is null))

@@ -166,7 +166,8 @@ internal sealed partial class FairEngine
         lock (_gate)
         {
             var tenant = e.Tenant;
-            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsHeld;
+            // A held tenant's lifecycle commands still run: its resume must not wait behind its pause.
+            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsHeld && e.Handler.RequiresRegisteredTenant;
             var cap = record?.MaxQueueDepth ?? _options.TenantQueueDepth;
             var reason = ParkPolicy.Decide(paused, _parks.MustPark(e.Partition, tenant), _scheduler.Queued(tenant), cap);
             if (reason is null)

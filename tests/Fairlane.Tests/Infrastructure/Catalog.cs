@@ -5,7 +5,8 @@ namespace Fairlane.Tests.Infrastructure;
 /// <summary>Seeds a tenant's channels, products and mappings (as the owner) for agent tests.</summary>
 internal static class Catalog
 {
-    public sealed record Channel(string Id, string Type, string BaseUrl = "");
+    /// <summary>A channel without credentials; by default at a loopback port where nothing listens (calls fail at once).</summary>
+    public sealed record Channel(string Id, string Type, string BaseUrl = "http://127.0.0.1:9/");
 
     public sealed record Product(string Id, int Stock, int BufferStock = 0, int? LowStockThreshold = null);
 

@@ -111,4 +111,17 @@ public sealed class ParkLedgerTests
         var again = Assert.Single(ledger.StartDrains(_ => 10));
         Assert.Equal(13, again.After);
     }
+
+    [Fact]
+    public void Holding_a_tenant_voids_its_loads_under_way()
+    {
+        var ledger = new ParkLedger();
+        ledger.PartitionRead(P, ["a"]);
+        var load = Assert.Single(ledger.StartDrains(_ => 10));
+
+        ledger.VoidLoads("a");
+
+        Assert.False(ledger.Loaded(load, rows: 10, throughOffset: 9));
+        Assert.Equal(-1, Assert.Single(ledger.StartDrains(_ => 10)).After); // the same rows are loaded again later
+    }
 }

@@ -1,4 +1,5 @@
 using Fairlane.Tests.Infrastructure;
+using Fairlane.Tests.Worker.Tenants;
 using Xunit.Abstractions;
 
 namespace Fairlane.Tests.Worker.Engine;
@@ -24,7 +25,11 @@ public sealed class PauseTests(ITestOutputHelper output)
         await Eventually.WaitAsync(processed, n => n >= 10, Deadline, "the first events processed");
 
         await SetStatusAsync(stack.Db, "paused");
-        // Everything not yet done when the pause arrived moves to the park.
+        // Everything not yet done when the pause arrived moves to the park; what was running finishes.
+        using var admin = new AdminClient(stack.Worker.AdminPort);
+        await Eventually.WaitAsync(async () => (await admin.GetAsync($"/admin/tenants/{Tenant}/engine")).Json,
+            view => view.GetProperty("held").GetBoolean() && view.GetProperty("queued").GetInt32() == 0 && view.GetProperty("inFlight").GetInt32() == 0,
+            Deadline, "the node to hold the tenant with nothing of it in memory");
         var atPause = await Eventually.WaitAsync(async () => (Done: await processed(), Parked: await parked()),
             x => x.Done + x.Parked == 300, Deadline, "the queue spilled to the park");
         await stack.SendPacedAsync(Enumerable.Range(300, 500).Select(i => EventSender.StockEvent(Tenant, i)));

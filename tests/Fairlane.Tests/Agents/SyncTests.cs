@@ -93,7 +93,7 @@ public sealed class SyncTests
     }
 
     [Fact]
-    public async Task An_outage_opens_the_breaker_and_an_alert_which_clear_once_the_channel_is_back()
+    public async Task An_outage_opens_the_breaker_and_alerts_and_the_channel_alert_clears_once_it_is_back()
     {
         await using var shop = await Shop.OpenAsync(stock: 100, buffer: 0);
         shop.Web.Faults = new SimulatedFaults { Outage = true };
@@ -111,6 +111,15 @@ public sealed class SyncTests
         Assert.Contains("circuit_open", await shop.Stack.Db.ScalarAsync<string>(
             "SELECT results::text FROM sync_events WHERE status = 'partial' ORDER BY id DESC LIMIT 1"));
         Assert.Equal(1, await openAlert()); // raised once, however many syncs failed
+
+        // Enough failed pushes within the window make the channel unhealthy as well.
+        await Eventually.WaitAsync(async () =>
+        {
+            var sale = await shop.SellOnPosAsync(100 - ++sequence, sequence);
+            await shop.SyncStatusAsync(sale);
+            return await shop.Stack.Db.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE kind = 'sync_health' AND subject = 'web' AND status = 'open'");
+        }, n => n == 1, Deadline, "a sync_health alert for the web shop");
+        Assert.True(sequence >= 5, $"sync_health opened after {sequence} failed syncs; the threshold is 5");
 
         // Back up: after the break the breaker lets a call through, it works, and the alert resolves.
         shop.Web.Faults = new SimulatedFaults { Outage = false };

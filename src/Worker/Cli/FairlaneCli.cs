@@ -10,6 +10,7 @@ internal static class FairlaneCli
         ["run"] = [],
         ["migrate"] = [],
         ["produce"] = ["--demo", "--tenants"],
+        ["healthcheck"] = [],
         ["help"] = [],
         ["version"] = [],
     };
@@ -24,6 +25,7 @@ internal static class FairlaneCli
           migrate                 Apply pending database migrations and exit.
           produce --demo N        Send N valid webhook events spread over several tenants.
                   [--tenants K]   How many demo tenants (default 8).
+          healthcheck             Exit 0 when this host's daemon answers /healthz, else 1.
           version                 Print the version.
           help                    Print this help.
 
@@ -63,6 +65,7 @@ internal static class FairlaneCli
                 "version" => PrintVersion(),
                 "migrate" => await MigrateCommand.RunAsync(line),
                 "produce" => await ProduceCommand.RunAsync(line),
+                "healthcheck" => await HealthCheckCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };
         }

@@ -22,6 +22,10 @@ stop_servers() {
 trap stop_servers EXIT
 "$here/dev-servers.sh" up
 
+# The deployment tests (tests/Fairlane.Tests/Deploy) run the operators' tools: systemd-analyze
+# (systemd) verifies the units.
+ensure_apt_packages systemd
+
 configuration="${FAIRLANE_TEST_CONFIGURATION:-Release}"
 results="$FAIRLANE_ROOT/TestResults"
 rm -rf "$results"

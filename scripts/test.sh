@@ -22,6 +22,11 @@ stop_servers() {
 trap stop_servers EXIT
 "$here/dev-servers.sh" up
 
+# The deployment tests (tests/Fairlane.Tests/Deploy) run the operators' tools: systemd-analyze
+# (systemd) verifies the units, promtool and a real prometheus (prometheus) check the rules and scrape
+# a worker, docker-compose validates the compose file (`config` needs no Docker engine).
+ensure_apt_packages systemd prometheus docker-compose
+
 configuration="${FAIRLANE_TEST_CONFIGURATION:-Release}"
 results="$FAIRLANE_ROOT/TestResults"
 rm -rf "$results"

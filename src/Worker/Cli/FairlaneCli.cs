@@ -12,6 +12,7 @@ internal static class FairlaneCli
         ["produce"] = ["--demo", "--tenants"],
         ["tenants"] = TenantsCommand.Options,
         ["guardian"] = GuardianCommand.Options,
+        ["healthcheck"] = [],
         ["help"] = [],
         ["version"] = [],
     };
@@ -39,6 +40,7 @@ internal static class FairlaneCli
                                   and wait until the fleet has reconciled every tenant.
           guardian runs           List the latest runs [--limit N, default 20].
                   [--json]        Either guardian verb: print JSON instead of text.
+          healthcheck             Exit 0 when this host's daemon answers /healthz, else 1.
           version                 Print the version.
           help                    Print this help.
 
@@ -90,6 +92,7 @@ internal static class FairlaneCli
                 "produce" => await ProduceCommand.RunAsync(line),
                 "tenants" => await TenantsCommand.RunAsync(line),
                 "guardian" => await GuardianCommand.RunAsync(line),
+                "healthcheck" => await HealthCheckCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };
         }

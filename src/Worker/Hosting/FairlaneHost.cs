@@ -44,6 +44,7 @@ internal static class FairlaneHost
 
         builder.AddFairlaneLogging(worker.NodeId);
         builder.Services.AddSystemd();
+        builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.Configure<HostOptions>(o =>
         {
             o.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.ShutdownGraceMs);

@@ -28,6 +28,7 @@ internal sealed partial class ConsumeLoop
         Commit(consumer, commits);
         engine.Release(keys);
         CountAssigned(partitions.Select(p => p.TopicPartition), -1);
+        PartitionSeries.Forget(partitions.Select(p => p.TopicPartition));
         logger.LogInformation("Revoked {Count} partition(s) after committing their completed offsets: {Partitions}",
             partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
     }
@@ -39,6 +40,7 @@ internal sealed partial class ConsumeLoop
         engine.Drain(keys, TimeSpan.Zero);
         engine.Release(keys);
         CountAssigned(partitions.Select(p => p.TopicPartition), -1);
+        PartitionSeries.Forget(partitions.Select(p => p.TopicPartition));
         logger.LogWarning("Lost {Count} partition(s) without commit: {Partitions}", partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
     }
 

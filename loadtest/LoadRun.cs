@@ -72,15 +72,21 @@ internal sealed class LoadRun(RunRequest request)
         if (scenario.SendsWebhooks)
         {
             var (systems, sendFailures) = await SendAndMeasureAsync(plan, kafka, topics, baselineTopics, db, baselineDb, fleet, baseline, cancellationToken);
-            outcome = Outcome(startedAt, kafka, systems, null, baseline) with { SendFailures = sendFailures };
+            outcome = Outcome(startedAt, kafka, systems, null, baseline) with
+            {
+                SendFailures = sendFailures,
+                AgentCosts = await FleetDiagnostics.ReadAsync(fleet, cancellationToken),
+            };
         }
         else
         {
             Console.WriteLine($"starting a Guardian run through {fleet.Workers[0].Name}'s admin API");
-            fleet.SampleMemory(_memory);
+            using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sampler = SampleMemoryAsync(fleet, sampling.Token);
             var guardian = await GuardianTrial.RunAsync(fleet.Workers[0].AdminPort, _run.AdminToken, db.Owner, GuardianScenario.ExpectedChecks(_s), cancellationToken);
-            fleet.SampleMemory(_memory);
-            outcome = Outcome(startedAt, kafka, [], guardian, null);
+            await sampling.CancelAsync();
+            await sampler;
+            outcome = Outcome(startedAt, kafka, [], guardian, null) with { AgentCosts = await FleetDiagnostics.ReadAsync(fleet, cancellationToken) };
         }
         return Report(outcome, plan, folder);
     }
@@ -126,6 +132,16 @@ internal sealed class LoadRun(RunRequest request)
         if (baselineDb is not null)
             systems.Add(await AnalyzeAsync("baseline", plan, sentEvents, baselineDb, baselineTopics, runStartMs, cutoffMs, cancellationToken));
         return (systems, sender.Sent.FailedCount);
+    }
+
+    private async Task SampleMemoryAsync(WorkerFleet fleet, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            fleet.SampleMemory(_memory);
+            _memory.Sample("harness", Environment.ProcessId);
+            try { await Task.Delay(250, cancellationToken); } catch (OperationCanceledException) { return; }
+        }
     }
 
     /// <summary>Waits until both ledgers hold every event sent so far, or the timeout passes.</summary>

@@ -19,10 +19,12 @@ internal static class LoadTestCommandLine
     private static readonly Option<int?> HandlerDelay = new("--handler-delay-ms") { Description = "Engine:ArtificialHandlerDelayMs: a delay in every processing transaction (the baseline's too)" };
     private static readonly Option<int?> SimulatorLatency = new("--sim-latency-ms") { Description = "channel simulator latency per call" };
     private static readonly Option<int?> MaxBatch = new("--max-batch") { Description = "Engine:MaxBatchSize of the workers" };
+    private static readonly Option<int?> Quantum = new("--quantum-ms") { Description = "Engine:QuantumMs of the workers (scheduling credit per round)" };
     private static readonly Option<int?> Products = new("--products") { Description = "products per tenant (each mapped on 3 channels)" };
     private static readonly Option<int?> Partitions = new("--partitions") { Description = "partitions per topic" };
     private static readonly Option<bool?> Baseline = new("--baseline") { Description = "run the plain-consumer baseline side by side (true/false; default on for steady, noisy, zipf)" };
     private static readonly Option<double?> NoisyFactor = new("--noisy-factor") { Description = "noisy: the noisy tenant's rate as a multiple of a quiet one's (default 100)" };
+    private static readonly Option<int?> HotConcurrency = new("--hot-concurrency") { Description = "concurrency of the hot tenants: noisy's noisy tenant (default Engine:Workers), zipf's 10 largest (default 1)" };
     private static readonly Option<double?> ZipfExponent = new("--zipf-exponent") { Description = "zipf: the exponent s (default 1)" };
     private static readonly Option<double?> DrainTimeout = new("--drain-timeout") { Description = "seconds to wait after the last send for everything to be processed" };
     private static readonly Option<double?> Warmup = new("--warmup") { Description = "seconds of warm-up load before measuring, 0 for none (default 10)" };
@@ -43,8 +45,8 @@ internal static class LoadTestCommandLine
             and reports throughput, per-tenant latency, fairness, memory and lost or duplicated effects.
             Results: loadtest/results/<timestamp>-<scenario>/ (report.md, tenants.csv, charts, worker logs).
             """);
-        Option[] options = [Tenants, Rate, Duration, Workers, EngineWorkers, HandlerDelay, SimulatorLatency, MaxBatch, Products, Partitions,
-            Baseline, NoisyFactor, ZipfExponent, DrainTimeout, Warmup, TargetP99, Seed, Bootstrap, Check, Results, KeepDatabases, PostgresPort, RedisPorts];
+        Option[] options = [Tenants, Rate, Duration, Workers, EngineWorkers, HandlerDelay, SimulatorLatency, MaxBatch, Quantum, Products, Partitions,
+            Baseline, NoisyFactor, HotConcurrency, ZipfExponent, DrainTimeout, Warmup, TargetP99, Seed, Bootstrap, Check, Results, KeepDatabases, PostgresPort, RedisPorts];
         foreach (var option in options)
         {
             option.Recursive = true;
@@ -85,10 +87,12 @@ internal static class LoadTestCommandLine
             HandlerDelayMs = NotNegative(p.GetValue(HandlerDelay) ?? d.HandlerDelayMs, "--handler-delay-ms"),
             SimulatorLatencyMs = NotNegative(p.GetValue(SimulatorLatency) ?? d.SimulatorLatencyMs, "--sim-latency-ms"),
             MaxBatch = p.GetValue(MaxBatch) is { } batch ? Positive(batch, "--max-batch") : d.MaxBatch,
+            QuantumMs = p.GetValue(Quantum) is { } quantum ? Positive(quantum, "--quantum-ms") : d.QuantumMs,
             Products = Positive(p.GetValue(Products) ?? d.Products, "--products"),
             Partitions = Positive(p.GetValue(Partitions) ?? d.Partitions, "--partitions"),
             Baseline = p.GetValue(Baseline) ?? d.Baseline,
             NoisyFactor = Positive(p.GetValue(NoisyFactor) ?? d.NoisyFactor, "--noisy-factor"),
+            HotConcurrency = p.GetValue(HotConcurrency) is { } hot ? Positive(hot, "--hot-concurrency") : d.HotConcurrency,
             ZipfExponent = NotNegative(p.GetValue(ZipfExponent) ?? d.ZipfExponent, "--zipf-exponent"),
             DrainTimeout = TimeSpan.FromSeconds(Positive(p.GetValue(DrainTimeout) ?? d.DrainTimeout.TotalSeconds, "--drain-timeout")),
             WarmupSeconds = NotNegative(p.GetValue(Warmup) ?? d.WarmupSeconds, "--warmup"),

@@ -18,16 +18,24 @@ internal static class MarkdownReport
         Line(md, "");
         Line(md, $"- Command: `{run.CommandLine}`");
         Line(md, $"- Machine: {run.Machine}; the cores are shared with the load generator, the embedded Kafka, PostgreSQL, the channel simulator, the baseline and other work on the machine, so figures are noisy.");
-        Line(md, $"- Fleet: {s.Workers} `fairlane` processes × Engine:Workers {s.EngineWorkers}, handler delay {s.HandlerDelayMs} ms per transaction, Engine:MaxBatchSize {(s.MaxBatch?.ToString(CultureInfo.InvariantCulture) ?? "default (100)")}, channel simulator latency {s.SimulatorLatencyMs} ms, {s.Partitions} partitions, Kafka: {run.Kafka}.");
-        Line(md, $"- Load: {s.Tenants} tenants, {s.Products} products × 3 channels each, {s.Rate:0.###} webhooks/s offered{(run.Scenario is MaxScenario ? " at the ramp's peak" : "")}, {s.Duration.TotalSeconds:0} s after a {s.WarmupSeconds:0} s warm-up (processed in full, not reported); drain timeout {s.DrainTimeout.TotalSeconds:0} s.");
-        if (run.Baseline is not null)
-            Line(md, "- Baseline: a plain Confluent.Kafka consumer in the harness process, each partition processed in order one record at a time, doing the same transaction (tenant read, processed-events ledger row, handler delay, the real WatcherHandler with its outbox row) on its own database and topic, fed the same events. It runs no Sync agent; Fairlane's fleet also pushes every change to two channels.");
-        Line(md, "- Latency is end to end: the producer's `fl-produced-at` to the start of the processing transaction (`processed_events.processed_at`). Events not processed by the cut-off count at the latency they had reached (marked ≥).");
+        Line(md, $"- Fleet: {s.Workers} `fairlane` processes × Engine:Workers {s.EngineWorkers}, handler delay {s.HandlerDelayMs} ms per transaction, Engine:MaxBatchSize {(s.MaxBatch?.ToString(CultureInfo.InvariantCulture) ?? "default (100)")}, Engine:QuantumMs {(s.QuantumMs?.ToString(CultureInfo.InvariantCulture) ?? "default (10)")}, channel simulator latency {s.SimulatorLatencyMs} ms, {s.Partitions} partitions, Kafka: {run.Kafka}.");
+        if (run.Scenario.SendsWebhooks)
+        {
+            Line(md, $"- Load: {s.Tenants} tenants, {s.Products} products × 3 channels each, {s.Rate:0.###} webhooks/s offered{(run.Scenario is MaxScenario ? " at the ramp's peak" : "")}{(s.HotConcurrency is { } hot ? $", hot tenants' concurrency {hot}" : "")}, {s.Duration.TotalSeconds:0} s after a {s.WarmupSeconds:0} s warm-up (processed in full, not reported); drain timeout {s.DrainTimeout.TotalSeconds:0} s.");
+            if (run.Baseline is not null)
+                Line(md, "- Baseline: a plain Confluent.Kafka consumer in the harness process, each partition processed in order one record at a time, doing the same transaction (tenant read, processed-events ledger row, handler delay, the real WatcherHandler with its outbox row) on its own database and topic, fed the same events. It runs no Sync agent; Fairlane's fleet also pushes every change to two channels.");
+            Line(md, "- Latency is end to end: the producer's `fl-produced-at` to the start of the processing transaction (`processed_events.processed_at`). Events not processed by the cut-off count at the latency they had reached (marked ≥).");
+        }
+        else
+        {
+            Line(md, $"- Catalog: {s.Tenants} tenants × {s.Products} products × 3 channels (wix, eposnow, deliveroo), every product mapped on every channel; no webhook load.");
+        }
         Line(md, "");
 
         if (run.Systems.Count > 0) Results(md, run);
         if (run.Guardian is { } g) Guardian(md, g);
         Memory(md, run);
+        Costs(md, run);
         if (checks.Count > 0)
         {
             Line(md, "## Targets");
@@ -181,6 +189,17 @@ internal static class MarkdownReport
             Line(md, $"⚠ {run.SendFailures:N0} sends were not acknowledged by the brokers.");
             Line(md, "");
         }
+    }
+
+    private static void Costs(StringBuilder md, RunOutcome run)
+    {
+        if (run.AgentCosts.Count == 0) return;
+        Line(md, "## Fairlane's processing transactions (worker metrics, warm-up included)");
+        Line(md, "");
+        Line(md, "| agent | transactions | mean ms | transactions with more than one event | mean events in those |");
+        Line(md, "|---|---|---|---|---|");
+        foreach (var c in run.AgentCosts) Line(md, $"| {c.Agent} | {c.Transactions:N0} | {c.MeanMs:0.0} | {c.BatchedTransactions:N0} | {c.MeanBatch:0.0} |");
+        Line(md, "");
     }
 
     private static string Ms(double value) => double.IsNaN(value) ? "—" : value.ToString("0", CultureInfo.InvariantCulture);

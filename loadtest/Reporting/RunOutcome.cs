@@ -18,6 +18,9 @@ internal sealed record RunOutcome(
     long BaselineFailed,
     long SendFailures)
 {
+    /// <summary>The fleet's processing cost per agent at the end of the run.</summary>
+    public IReadOnlyList<AgentCost> AgentCosts { get; init; } = [];
+
     public SystemResult? Fairlane => Systems.FirstOrDefault(s => s.System == "fairlane");
     public SystemResult? Baseline => Systems.FirstOrDefault(s => s.System == "baseline");
 }

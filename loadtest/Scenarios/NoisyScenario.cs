@@ -20,7 +20,7 @@ internal sealed class NoisyScenario : Scenario
     private const int QuietSharingCount = 2;
 
     public override string Name => "noisy";
-    public override string Summary => "1 tenant at 100× the 20 quiet ones, beyond capacity; quiet p99 with and without it";
+    public override string Summary => "1 tenant at 100× the 20 quiet ones (it may use every worker slot), beyond capacity; quiet p99 with and without it";
 
     // 20 quiet tenants at 1/s and one at 100/s: 120/s offered.
     public override ScenarioSettings Defaults => Common with
@@ -35,7 +35,7 @@ internal sealed class NoisyScenario : Scenario
     {
         var quietCount = Math.Max(1, s.Tenants - 1);
         var quietRate = s.Rate / (quietCount + s.NoisyFactor);
-        var noisy = new TenantSetup("noisy-001", Noisy, Concurrency: s.EngineWorkers);
+        var noisy = new TenantSetup("noisy-001", Noisy, Concurrency: s.HotConcurrency ?? s.EngineWorkers);
         var quiet = QuietTenants(quietCount, TenantPlacement.PartitionFor(noisy.Tenant, s.Partitions), s.Partitions);
 
         var quietLoad = quiet.Select((t, i) => new TenantLoad(t.Tenant, new RateSchedule.Constant(quietRate), Stagger(i, s.Seed))).ToList();

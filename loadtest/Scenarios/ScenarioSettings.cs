@@ -15,10 +15,14 @@ internal sealed record ScenarioSettings
     public required int SimulatorLatencyMs { get; init; }
     /// <summary>Engine:MaxBatchSize for the workers; null keeps the daemon's default.</summary>
     public int? MaxBatch { get; init; }
+    /// <summary>Engine:QuantumMs for the workers; null keeps the daemon's default.</summary>
+    public int? QuantumMs { get; init; }
     public required int Products { get; init; }
     public required int Partitions { get; init; }
     public required bool Baseline { get; init; }
     public double NoisyFactor { get; init; } = 100;
+    /// <summary>Concurrency of the hot tenants (noisy's noisy tenant, zipf's head); null: the scenario's choice.</summary>
+    public int? HotConcurrency { get; init; }
     public double ZipfExponent { get; init; } = 1.0;
     public required TimeSpan DrainTimeout { get; init; }
     /// <summary>Seconds of the first phase's load sent and processed before measuring (not reported).</summary>

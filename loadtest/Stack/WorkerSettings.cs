@@ -34,6 +34,7 @@ internal static class WorkerSettings
         };
         for (var i = 0; i < servers.RedisPorts.Count; i++) environment[$"FAIRLANE__REDIS__ENDPOINTS__{i}"] = $"127.0.0.1:{servers.RedisPorts[i]}";
         if (s.MaxBatch is { } batch) environment["FAIRLANE__ENGINE__MAXBATCHSIZE"] = N(batch);
+        if (s.QuantumMs is { } quantum) environment["FAIRLANE__ENGINE__QUANTUMMS"] = N(quantum);
         return environment;
     }
 }

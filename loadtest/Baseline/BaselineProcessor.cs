@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Fairlane.Agents.Alerting;
+using Fairlane.Agents.Handling;
+using Fairlane.Agents.Storage;
+using Fairlane.Agents.Watcher;
+using Fairlane.Contracts;
+using Fairlane.Contracts.Events;
+using Npgsql;
+
+namespace Fairlane.LoadTest.Baseline;
+
+/// <summary>
+/// The baseline's work for one record, the same database work the daemon does for a webhook: in one
+/// tenant-bound transaction, read the tenant, insert the processed-events ledger row (skip a
+/// re-delivery), wait the handler delay, and run the real <see cref="WatcherHandler"/> (mapping
+/// lookup under a row lock, stock update, sync_events row, outbox row). Only the scheduling around
+/// it differs: records are taken in partition order, one at a time per partition.
+/// </summary>
+internal sealed class BaselineProcessor(TenantDatabase database, int handlerDelayMs)
+{
+    private const int MaxAttempts = 5;
+    private readonly WatcherHandler _watcher = new(new AlertStore(new NoEventBus()));
+
+    public long Failed => Interlocked.Read(ref _failed);
+    private long _failed;
+
+    public async Task ProcessAsync(ConsumeResult<string?, byte[]?> record, CancellationToken cancellationToken)
+    {
+        var decoded = EnvelopeCodec.Decode(record.Message.Key, record.Message.Value ?? []);
+        if (decoded.Envelope is not { } envelope)
+        {
+            Interlocked.Increment(ref _failed);
+            return;
+        }
+        var origin = new EventOrigin(record.Topic, record.Partition.Value, record.Offset.Value, ProducedAt(record.Message.Headers));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await database.InTenantTransactionAsync(envelope.TenantId, (c, tx, ct) => RunAsync(envelope, origin, c, tx, ct), cancellationToken);
+                return;
+            }
+            // What a hand-written consumer does: retry what may pass, give up on the rest and move on.
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(100 * attempt, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _failed);
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> RunAsync(EventEnvelope envelope, EventOrigin origin, NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var tenant = await TenantRecord.ReadAsync(c, tx, envelope.TenantId, ct);
+        if (tenant is null || tenant.IsDeleted) return false;
+        if (!await ProcessedEventLedger.TryRecordAsync(c, tx, envelope.TenantId, envelope.Id, origin, ct)) return false;
+        if (handlerDelayMs > 0) await Task.Delay(handlerDelayMs, ct);
+        var outcome = await _watcher.HandleAsync(envelope, new HandlerContext(c, tx, envelope.TenantId, origin), ct);
+        if (!outcome.Succeeded) throw new InvalidOperationException(outcome.PermanentFailure);
+        return true;
+    }
+
+    private static DateTimeOffset? ProducedAt(Headers? headers) =>
+        headers is not null && headers.TryGetLastBytes(HeaderNames.ProducedAt, out var bytes)
+            && long.TryParse(Encoding.UTF8.GetString(bytes), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+}

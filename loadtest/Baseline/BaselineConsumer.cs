@@ -58,7 +58,15 @@ internal sealed class BaselineConsumer : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+                ConsumeResult<string?, byte[]?>? record = null;
+                try
+                {
+                    record = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    // librdkafka retries by itself; a hand-written loop just keeps polling.
+                }
                 if (record is { IsPartitionEOF: false })
                 {
                     var queue = _queues.GetOrAdd(record.TopicPartition, StartPartition);

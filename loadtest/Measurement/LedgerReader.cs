@@ -36,7 +36,7 @@ internal sealed class LedgerReader(NpgsqlDataSource owner, string webhooksTopic,
     /// <summary>
     /// A webhook's effect is its sync_events row (source_event_id = the webhook's id); a second row
     /// for one webhook is an effect applied twice. Syncs done and their latency (webhook sent →
-    /// sync transaction began) exist only where a Sync agent runs.
+    /// sync transaction began, warm-up left out) exist only where a Sync agent runs.
     /// </summary>
     public async Task<EffectCounts> EffectsAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ internal sealed class LedgerReader(NpgsqlDataSource owner, string webhooksTopic,
         await using (var cmd = new NpgsqlCommand("""
             SELECT extract(epoch FROM s.processed_at - w.produced_at) * 1000
             FROM processed_events s JOIN processed_events w ON w.tenant_id = s.tenant_id AND s.event_id = w.event_id || '.sync'
-            WHERE s.topic = @sync AND w.topic = @topic AND w.produced_at IS NOT NULL
+            WHERE s.topic = @sync AND w.topic = @topic AND w.produced_at IS NOT NULL AND w.event_id NOT LIKE 'warmup-%'
             """, connection))
         {
             cmd.Parameters.AddWithValue("sync", syncTopic);

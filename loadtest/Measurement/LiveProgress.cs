@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fairlane.LoadTest.Load;
 using Fairlane.LoadTest.Stack;
+using Npgsql;
 
 namespace Fairlane.LoadTest.Measurement;
 
@@ -23,8 +24,17 @@ internal sealed class LiveProgress(SentLog sent, LiveProbe fairlane, LiveProbe? 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            await SampleAsync(cancellationToken);
-            Print();
+            try
+            {
+                await SampleAsync(cancellationToken);
+                Print();
+            }
+            catch (NpgsqlException ex)
+            {
+                // A busy or briefly unreachable server costs a progress line, not the run; the drain
+                // and the report read the ledgers again.
+                Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,4:0}s {Stage,-10}] (ledger not readable this second: {ex.Message})");
+            }
         }
     }
 

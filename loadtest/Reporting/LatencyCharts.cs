@@ -5,7 +5,8 @@ namespace Fairlane.LoadTest.Reporting;
 
 /// <summary>
 /// PNG charts of a run: end-to-end latency per tenant class over time (p99 solid, p50 dashed; x is
-/// when the events were sent), one per system, and sent vs processed events per second.
+/// when the events were sent), one per system, and sent vs processed events per second. Latency is
+/// drawn on a log scale: a quiet tenant's 100 ms and a noisy one's minute must both be readable.
 /// </summary>
 internal static class LatencyCharts
 {
@@ -37,22 +38,31 @@ internal static class LatencyCharts
             if (points.Count == 0) continue;
             var color = Colors.Category10[i % Colors.Category10.Length];
             var xs = points.Select(p => (double)p.Second).ToArray();
-            var p99 = plot.Add.Scatter(xs, points.Select(p => p.P99).ToArray(), color);
+            var p99 = plot.Add.Scatter(xs, points.Select(p => Log(p.P99)).ToArray(), color);
             p99.LegendText = $"{classes[i]} p99";
             p99.MarkerSize = 0;
             p99.LineWidth = 2;
-            var p50 = plot.Add.Scatter(xs, points.Select(p => p.P50).ToArray(), color);
+            var p50 = plot.Add.Scatter(xs, points.Select(p => Log(p.P50)).ToArray(), color);
             p50.LegendText = $"{classes[i]} p50";
             p50.MarkerSize = 0;
             p50.LinePattern = LinePattern.Dashed;
         }
         plot.Title(title);
         plot.XLabel("seconds since the run began (when the event was sent)");
-        plot.YLabel("latency, ms");
-        plot.Axes.SetLimitsY(0, Math.Max(10, system.Timeline.Select(p => p.P99).DefaultIfEmpty(0).Max() * 1.05));
+        plot.YLabel("latency, ms (log scale)");
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => Math.Pow(10, y).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        plot.Axes.SetLimitsY(0, Math.Max(3, Log(system.Timeline.Select(p => p.P99).DefaultIfEmpty(1).Max()) + 0.2));
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, Width, Height);
     }
+
+    // Latencies below 1 ms are drawn at 1 ms: the log of nothing is not a number.
+    private static double Log(double ms) => Math.Log10(Math.Max(1, ms));
 
     private static void WriteThroughput(string path, string title, IReadOnlyList<SystemResult> systems)
     {

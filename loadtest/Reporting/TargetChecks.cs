@@ -47,7 +47,7 @@ internal static class TargetChecks
             var latency = phase.Latency([.. scenario.LatencyTargetClasses]);
             if (latency.Count == 0) continue;
             yield return new TargetCheck(
-                $"p99 of {string.Join(" + ", scenario.LatencyTargetClasses)} tenants in phase {phase.Phase} ≤ {targetMs:0} ms",
+                $"p99 of tenant class{(scenario.LatencyTargetClasses.Count > 1 ? "es" : "")} {string.Join(" + ", scenario.LatencyTargetClasses)} in phase {phase.Phase} ≤ {targetMs:0} ms",
                 latency.P99 <= targetMs, string.Create(CultureInfo.InvariantCulture, $"{latency.P99:0} ms{(phase.Censored ? " (at least)" : "")}"));
         }
     }

@@ -8,7 +8,7 @@ namespace Fairlane.Tests.Worker.Engine;
 
 /// <summary>Real worker processes against one cluster and database: crashes and a fleet that grows.</summary>
 [Trait("Category", "Integration")]
-public sealed partial class FleetTests(ITestOutputHelper output)
+public sealed class FleetTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);
 
@@ -80,6 +80,10 @@ public sealed partial class FleetTests(ITestOutputHelper output)
         // Both nodes run every agent: each topic has its own consumer group, so the busy webhooks
         // topic is split between them even though three idle topics are consumed too.
         await using var a = WorkerProcess.Start(["run"], fleet.Environment(portA, handlerDelayMs: 3));
+        using var metricsA = new MetricsScrape(portA);
+        using var metricsB = new MetricsScrape(portB);
+        var assigned = $"fairlane_assigned_partitions{{topic=\"{fleet.Topics.Webhooks}\"}}";
+        const string processed = "fairlane_events_processed_total{agent=\"watcher\"}";
         WorkerProcess? b = null;
         try
         {
@@ -92,12 +96,12 @@ public sealed partial class FleetTests(ITestOutputHelper output)
                 sent.AddRange(await EventSender.SendAsync(fleet.Producer, fleet.Topics.Webhooks, 500, tenants: 48, firstSequence: chunk * 500));
                 if (chunk == 2) b = WorkerProcess.Start(["run"], fleet.Environment(portB, handlerDelayMs: 3));
                 if (chunksAfterJoin >= 0) chunksAfterJoin++;
-                else if (b is not null && await MetricAsync(portB, AssignedLine()) > 0) chunksAfterJoin = 0;
+                else if (b is not null && (await metricsB.ReadAsync(assigned) ?? 0) > 0) chunksAfterJoin = 0;
                 await Task.Delay(250); // paces the stream; nothing waits on this
             }
 
             await Eventually.WaitAsync(fleet.ProcessedAsync, n => n >= sent.Count, Deadline, "every event processed by the fleet");
-            var (byA, byB) = (await MetricAsync(portA, ProcessedLine()), await MetricAsync(portB, ProcessedLine()));
+            var (byA, byB) = (await metricsA.ReadAsync(processed) ?? 0, await metricsB.ReadAsync(processed) ?? 0);
             output.WriteLine($"{sent.Count} events: worker A processed {byA}, worker B processed {byB}");
             Assert.True(byB > 0, "the second worker processed nothing");
             Assert.True(byA > 0);
@@ -109,19 +113,6 @@ public sealed partial class FleetTests(ITestOutputHelper output)
             if (b is not null) await b.DisposeAsync();
         }
     }
-
-    private static async Task<double> MetricAsync(int metricsPort, System.Text.RegularExpressions.Regex line)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(5) };
-        var body = (await ProcessTests.Get(http, "/metrics")).Body;
-        return line.Match(body) is { Success: true } m ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("""^fairlane_events_processed_total\{agent="watcher"\} (\S+)$""", System.Text.RegularExpressions.RegexOptions.Multiline)]
-    private static partial System.Text.RegularExpressions.Regex ProcessedLine();
-
-    [System.Text.RegularExpressions.GeneratedRegex("""^fairlane_assigned_partitions\{topic="[^"]+\.webhooks"\} (\S+)$""", System.Text.RegularExpressions.RegexOptions.Multiline)]
-    private static partial System.Text.RegularExpressions.Regex AssignedLine();
 
     private static async Task<List<string>> EventIdsAsync(TestDatabase db)
     {

@@ -15,8 +15,11 @@ internal static class AdminApiExtensions
     public static WebApplication MapAdminApi(this WebApplication app, AdminOptions admin)
     {
         if (!admin.Enabled) return app;
-        app.UseMiddleware<AdminGate>(admin);
-        app.MapAdminEndpoints();
+        // Routing first, so the gate sees which endpoint a request reached, whatever its path's spelling.
+        app.UseRouting();
+        var access = new AdminAccess(admin);
+        app.UseMiddleware<AdminGate>(access);
+        app.MapAdminEndpoints(access);
         return app;
     }
 }

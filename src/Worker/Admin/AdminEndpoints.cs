@@ -7,14 +7,17 @@ using Microsoft.Extensions.Options;
 
 namespace Fairlane.Worker.Admin;
 
-/// <summary>The admin API's routes (README "Admin API"); the gate in front has already checked the token.</summary>
+/// <summary>The admin API's routes (README "Admin API"); the gate in front and the group's filter check port and token.</summary>
 internal static class AdminEndpoints
 {
     public const string Prefix = "/admin";
 
-    public static void MapAdminEndpoints(this WebApplication app)
+    public static void MapAdminEndpoints(this WebApplication app, AdminAccess access)
     {
-        var admin = app.MapGroup(Prefix).AddEndpointFilter(AdminErrors.FilterAsync);
+        var admin = app.MapGroup(Prefix)
+            .WithMetadata(AdminEndpointMarker.Instance)
+            .AddEndpointFilter(access.FilterAsync)
+            .AddEndpointFilter(AdminErrors.FilterAsync);
         admin.MapGet("/healthz", (IOptions<WorkerOptions> worker) =>
             Results.Json(new AdminHealth("ok", worker.Value.NodeId, BuildVersion.Current), AdminJsonContext.Default.AdminHealth));
 

@@ -1,45 +1,46 @@
-using Fairlane.Worker.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Fairlane.Worker.Admin;
 
 /// <summary>
-/// Runs before any admin endpoint: the admin API answers only on its own port (and /metrics, /healthz,
-/// /readyz only on theirs), and every admin request must carry the bearer token. Checked here rather
-/// than in an endpoint filter so that an unauthenticated request learns nothing, not even whether its
-/// body would have been valid.
+/// Marks the admin API's endpoints. The gate decides by the endpoint routing matched, never by how the
+/// request spelled its path: routing matches paths case-insensitively, decodes percent-escapes and
+/// ignores a trailing slash, so any rule written against the raw path can be routed around.
 /// </summary>
-internal sealed class AdminGate(RequestDelegate next, AdminOptions options)
+internal sealed class AdminEndpointMarker
+{
+    public static readonly AdminEndpointMarker Instance = new();
+
+    private AdminEndpointMarker() { }
+
+    public static bool IsOn(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<AdminEndpointMarker>() is not null;
+}
+
+/// <summary>
+/// Runs after routing and before any endpoint: the admin port serves only admin endpoints and only to
+/// holders of the bearer token; the metrics port never serves an admin endpoint. On the admin port the
+/// token is checked before anything else, so an unauthenticated caller learns nothing: not which paths
+/// exist, not whether its body or query would have been valid.
+/// </summary>
+internal sealed class AdminGate(RequestDelegate next, AdminAccess access)
 {
     // Admin requests are a few fields of JSON; refuse anything larger before reading it.
     private const long MaxBodyBytes = 64 * 1024;
-    private const string Realm = "Bearer realm=\"fairlane-admin\"";
-    private readonly BearerToken _token = new(options.Token);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var onAdminPort = context.Connection.LocalPort == options.Port;
-        var adminPath = context.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.Ordinal);
-        if (onAdminPort != adminPath)
+        var adminEndpoint = AdminEndpointMarker.IsOn(context.GetEndpoint());
+        if (!access.OnAdminPort(context))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        if (!adminPath)
-        {
-            await next(context);
+            if (adminEndpoint) context.Response.StatusCode = StatusCodes.Status404NotFound;
+            else await next(context);
             return;
         }
 
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (!_token.Matches(authorization))
+        if (await access.RefuseUnlessAuthorizedAsync(context)) return;
+        if (!adminEndpoint)
         {
-            var presented = _token.IsPresented(authorization);
-            context.Response.Headers.WWWAuthenticate = presented ? Realm + ", error=\"invalid_token\"" : Realm;
-            var error = presented
-                ? new AdminError("The bearer token is wrong.")
-                : new AdminError("An 'Authorization: Bearer <Admin:Token>' header is required.");
-            await Results.Json(error, AdminJsonContext.Default.AdminError, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;

@@ -104,6 +104,7 @@ internal static class FairlaneHost
         builder.AddAgents();
 
         services.AddHostedService<MigrateOnStart>();
+        services.AddHostedService<AppRoleCheck>();
         services.AddHostedService<TenantRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ParkWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<ParkDrainer>());

@@ -18,6 +18,8 @@ internal sealed class InProcessWorker : IAsyncDisposable
 
     public int AdminPort => Services.GetRequiredService<IOptions<AdminOptions>>().Value.Port;
 
+    public int MetricsPort => Services.GetRequiredService<IOptions<HttpOptions>>().Value.MetricsPort;
+
     /// <summary>The host's services, for assertions on what the node holds (its engine, its options).</summary>
     public IServiceProvider Services => _app.Services;
 

@@ -47,6 +47,18 @@ public sealed class PartitionLedgers
         return true;
     }
 
+    /// <summary>The next offset the partition's consumer will hand over (0 when not owned or nothing was seen yet).</summary>
+    public long IntakePosition(PartitionKey partition) =>
+        _owned.TryGetValue(partition, out var owned) ? owned.Ledger.IntakePosition : 0;
+
+    /// <summary>The consumer reached the partition's end; false when the assignment is no longer current.</summary>
+    public bool ReachedEnd(Assignment assignment, long position)
+    {
+        if (!IsCurrent(assignment)) return false;
+        _owned[assignment.Partition].Ledger.ReachedEnd(position);
+        return true;
+    }
+
     /// <summary>Marks an offset complete; false when stale (older epoch) or not pending.</summary>
     public bool Complete(Assignment assignment, long offset) =>
         IsCurrent(assignment) && _owned[assignment.Partition].Ledger.Complete(offset);

@@ -90,7 +90,8 @@ internal sealed partial class FairEngine
     }
 
     private bool StillOwned(EngineEvent e) =>
-        e.Assignment is { } a ? _ledgers.IsCurrent(a) : _ledgers.Current(e.Partition) is not null;
+        !_handingOver.Contains(e.Partition)
+        && (e.Assignment is { } a ? _ledgers.IsCurrent(a) : _ledgers.Current(e.Partition) is not null);
 
     // ---- park drainer ----
 
@@ -99,10 +100,14 @@ internal sealed partial class FairEngine
     {
         lock (_gate)
         {
-            var requests = _parks.StartDrains(RoomFor);
+            var requests = _parks.StartDrains(RoomFor, IntakePositionOf);
             return requests.Select(r => (r, _ledgers.Current(r.Partition)!.Value)).ToList();
         }
     }
+
+    // A partition being handed over loads nothing more: its next owner drains its park.
+    private long IntakePositionOf(PartitionKey partition) =>
+        _handingOver.Contains(partition) ? long.MinValue : _ledgers.IntakePosition(partition);
 
     // Load in batches, and only once the queue is half empty, so a drained tenant still competes fairly.
     private int RoomFor(string tenant)
@@ -113,14 +118,23 @@ internal sealed partial class FairEngine
         return queued > cap / 2 ? 0 : Math.Min(cap - queued, _options.ParkBatchSize);
     }
 
-    public void Loaded(DrainRequest request, Assignment assignment, IReadOnlyList<EngineEvent> events)
+    /// <summary>
+    /// A drain read <paramref name="rows"/> rows up to <paramref name="throughOffset"/>, of which
+    /// <paramref name="events"/> could be read back. Queues them unless the load was voided meanwhile.
+    /// </summary>
+    public void Loaded(DrainRequest request, Assignment assignment, int rows, long throughOffset, IReadOnlyList<EngineEvent> events)
     {
         var items = events.Select(e => new WorkItem<EngineEvent>(e.Tenant, OrderingKeys.For(e.Envelope), e)).ToList();
         lock (_gate)
         {
-            if (!_ledgers.IsCurrent(assignment)) return; // revoked meanwhile: the next owner loads them
-            // False when the tenant was paused during the load: the rows stay parked for later.
-            if (!_parks.Loaded(request, events.Count, events.Count > 0 ? events[^1].Offset : -1)) return;
+            // Revoked or being handed over meanwhile: the next owner loads them.
+            if (!_ledgers.IsCurrent(assignment) || _handingOver.Contains(assignment.Partition))
+            {
+                _parks.DrainFailed(request);
+                return;
+            }
+            // False when the tenant was paused, or an older event parked, during the load: the rows stay parked for later.
+            if (!_parks.Loaded(request, rows, throughOffset, events.Count)) return;
             foreach (var item in items) _scheduler.Enqueue(item);
         }
         Wake();
@@ -173,7 +187,7 @@ internal sealed partial class FairEngine
             _parks.Unloaded(loaded.Key, tenant, loaded.Count(), loaded.Min(i => i.Payload.Offset));
         foreach (var item in removed.Where(i => i.Payload.ParkId is null))
         {
-            _parks.WriteStarted(item.Payload.Partition, tenant);
+            ParkWriteStartedLocked(item.Payload);
             BeginSideTripLocked(item.Payload.Partition);
             spilled.Add(item.Payload);
         }

@@ -22,6 +22,7 @@ internal sealed partial class FairEngine
     private readonly ParkLedger _parks = new();
     private readonly BackpressureGate _backpressure;
     private readonly Dictionary<PartitionKey, int> _busy = []; // in flight, being parked or dead-lettered
+    private readonly HashSet<PartitionKey> _handingOver = []; // revoked, waiting for in-flight work: no longer ours to run
     private readonly Dictionary<string, TenantRecord> _tenants = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
     private readonly EngineOptions _options;
@@ -68,7 +69,7 @@ internal sealed partial class FairEngine
     }
 
     /// <summary>The park of a newly assigned partition was read; its events may now queue in memory.</summary>
-    public void PartitionParkRead(Assignment assignment, IEnumerable<string> tenantsWithRows)
+    public void PartitionParkRead(Assignment assignment, IEnumerable<(string Tenant, long HighestOffset)> tenantsWithRows)
     {
         lock (_gate)
         {
@@ -78,19 +79,19 @@ internal sealed partial class FairEngine
     }
 
     /// <summary>
-    /// Stops dispatching the partitions: their queued events are dropped (they are re-delivered to the
-    /// next owner, or stay in the park), then waits up to the grace period for their in-flight events.
-    /// Returns the offsets to commit for the hand-over. The ledgers are dropped by <see cref="Release"/>.
+    /// Stops dispatching the partitions: they count as no longer owned (nothing of them is queued, retried
+    /// or loaded from the park again), their queued events are dropped (they are re-delivered to the next
+    /// owner, or stay in the park), then waits up to the grace period for their in-flight events, whose
+    /// completions still count. Returns the offsets to commit for the hand-over. The ledgers are dropped
+    /// by <see cref="Release"/>.
     /// </summary>
     public IReadOnlyList<(PartitionKey Partition, long Offset)> Drain(IReadOnlyCollection<PartitionKey> partitions, TimeSpan grace)
     {
         var set = partitions.ToHashSet();
         lock (_gate)
         {
-            foreach (var dropped in _scheduler.RemoveQueued(i => set.Contains(i.Payload.Partition)))
-            {
-                if (dropped.Payload.ParkId is not null) _parks.LoadedEventFinished(dropped.Payload.Partition, dropped.Tenant);
-            }
+            _handingOver.UnionWith(set);
+            DropQueuedLocked(set);
             var deadline = Now + grace;
             while (set.Any(p => _busy.GetValueOrDefault(p) > 0))
             {
@@ -98,7 +99,17 @@ internal sealed partial class FairEngine
                 if (remaining <= TimeSpan.Zero) break;
                 Monitor.Wait(_gate, remaining);
             }
+            // Anything put back during the wait (nothing should be: retries of these partitions are abandoned) goes too.
+            DropQueuedLocked(set);
             return set.Select(p => (p, _ledgers.Committable(p))).Where(x => x.Item2 is not null).Select(x => (x.p, x.Item2!.Value)).ToList();
+        }
+    }
+
+    private void DropQueuedLocked(HashSet<PartitionKey> partitions)
+    {
+        foreach (var dropped in _scheduler.RemoveQueued(i => partitions.Contains(i.Payload.Partition)))
+        {
+            if (dropped.Payload.ParkId is not null) _parks.LoadedEventFinished(dropped.Payload.Partition, dropped.Tenant);
         }
     }
 
@@ -111,7 +122,17 @@ internal sealed partial class FairEngine
             {
                 _ledgers.Revoke(p);
                 _parks.Forget(p);
+                _handingOver.Remove(p);
             }
+        }
+    }
+
+    /// <summary>The consumer reached the end of the partition: every record below <paramref name="position"/> was handed over.</summary>
+    public void IntakeReachedEnd(PartitionKey partition, long position)
+    {
+        lock (_gate)
+        {
+            if (_ledgers.Current(partition) is { } assignment) _ledgers.ReachedEnd(assignment, position);
         }
     }
 
@@ -176,7 +197,7 @@ internal sealed partial class FairEngine
                 Wake();
                 return null;
             }
-            _parks.WriteStarted(e.Partition, tenant);
+            ParkWriteStartedLocked(e);
             BeginSideTripLocked(e.Partition);
             return reason;
         }
@@ -193,7 +214,7 @@ internal sealed partial class FairEngine
     {
         lock (_gate)
         {
-            if (parked) _parks.WriteCommitted(origin.Partition, origin.Tenant);
+            if (parked) _parks.WriteCommitted(origin.Partition, origin.Tenant, origin.Offset);
             if (origin.Assignment is { } a) _ledgers.Complete(a, origin.Offset);
             _sideTrips--;
             EndBusyLocked(origin.Partition);
@@ -206,6 +227,16 @@ internal sealed partial class FairEngine
     private void Wake()
     {
         if (_wake.CurrentCount < _options.Workers) _wake.Release();
+    }
+
+    // A write at or below what was loaded from the park (a retried or spilled event) must run before the
+    // loaded events above it: those not yet started go back to the park, to be loaded again after it.
+    private void ParkWriteStartedLocked(EngineEvent e)
+    {
+        if (!_parks.WriteStarted(e.Partition, e.Tenant, e.Offset)) return;
+        var putBack = _scheduler.RemoveQueued(i =>
+            i.Tenant == e.Tenant && i.Payload.Partition == e.Partition && i.Payload.ParkId is not null && i.Payload.Offset > e.Offset);
+        if (putBack.Count > 0) _parks.Unloaded(e.Partition, e.Tenant, putBack.Count, putBack.Min(i => i.Payload.Offset));
     }
 
     private void BeginSideTripLocked(PartitionKey partition)

@@ -66,7 +66,9 @@ internal sealed partial class ConsumeLoop(
                 {
                     logger.LogWarning("Consume error: {Reason}", ex.Error.Reason);
                 }
-                if (record is { IsPartitionEOF: false }) Intake(record, stoppingToken);
+                if (record is { IsPartitionEOF: true })
+                    engine.IntakeReachedEnd(new PartitionKey(record.Topic, record.Partition.Value), record.Offset.Value);
+                else if (record is not null) Intake(record, stoppingToken);
 
                 pausedPartitions = ApplyBackpressure(consumer, pausedPartitions);
                 if (Stopwatch.GetElapsedTime(lastCommit) >= CommitInterval)

@@ -38,6 +38,9 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             FetchWaitMaxMs = o.FetchWaitMaxMs,
             // Bad records are dead-lettered by us; let large ones reach us so we can say why.
             MessageMaxBytes = Math.Max(o.MaxMessageBytes * 2, 1_000_000),
+            // The end of a partition tells the engine intake has passed every record there: rows an
+            // earlier owner parked below that point may then be loaded without overtaking older records.
+            EnablePartitionEof = true,
         };
         return new ConsumerBuilder<string?, byte[]?>(config)
             .SetKeyDeserializer(Deserializers.Utf8!)

@@ -71,8 +71,9 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
     {
         try
         {
-            var rows = await store.LoadAsync(request.Partition, request.Tenant, request.After, request.Limit, stoppingToken);
-            engine.Loaded(request, assignment, rows.Select(row => ToEvent(request.Partition, row)).OfType<EngineEvent>().ToList());
+            var rows = await store.LoadAsync(request.Partition, request.Tenant, request.After, request.Before, request.Limit, stoppingToken);
+            engine.Loaded(request, assignment, rows.Count, rows.Count > 0 ? rows[^1].Offset : -1,
+                rows.Select(row => ToEvent(request.Partition, row)).OfType<EngineEvent>().ToList());
         }
         catch (Exception ex) when (EventPipeline.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
         {

@@ -35,31 +35,32 @@ internal sealed class ParkStore(DataSources dataSources)
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The tenants with parked events in a partition (read when it is assigned).</summary>
-    public async Task<List<string>> TenantsWithRowsAsync(PartitionKey partition, CancellationToken cancellationToken)
+    /// <summary>The tenants with parked events in a partition and the highest offset of each (read when it is assigned).</summary>
+    public async Task<List<(string Tenant, long HighestOffset)>> TenantsWithRowsAsync(PartitionKey partition, CancellationToken cancellationToken)
     {
         await using var cmd = dataSources.Owner.CreateCommand(
-            "SELECT DISTINCT tenant_id FROM parked_events WHERE topic = @topic AND partition = @partition");
+            """SELECT tenant_id, max("offset") FROM parked_events WHERE topic = @topic AND partition = @partition GROUP BY tenant_id""");
         cmd.Parameters.AddWithValue("topic", partition.Topic);
         cmd.Parameters.AddWithValue("partition", partition.Partition);
-        var tenants = new List<string>();
+        var tenants = new List<(string, long)>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) tenants.Add(reader.GetString(0));
+        while (await reader.ReadAsync(cancellationToken)) tenants.Add((reader.GetString(0), reader.GetInt64(1)));
         return tenants;
     }
 
-    /// <summary>A tenant's next parked events of a partition, in offset order.</summary>
-    public async Task<List<ParkedRow>> LoadAsync(PartitionKey partition, string tenant, long after, int limit, CancellationToken cancellationToken)
+    /// <summary>A tenant's next parked events of a partition strictly between two offsets, in offset order.</summary>
+    public async Task<List<ParkedRow>> LoadAsync(PartitionKey partition, string tenant, long after, long before, int limit, CancellationToken cancellationToken)
     {
         await using var cmd = dataSources.Owner.CreateCommand("""
             SELECT id, "offset", key, value, headers FROM parked_events
-            WHERE topic = @topic AND partition = @partition AND tenant_id = @tenant AND "offset" > @after
+            WHERE topic = @topic AND partition = @partition AND tenant_id = @tenant AND "offset" > @after AND "offset" < @before
             ORDER BY "offset" LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("topic", partition.Topic);
         cmd.Parameters.AddWithValue("partition", partition.Partition);
         cmd.Parameters.AddWithValue("tenant", tenant);
         cmd.Parameters.AddWithValue("after", after);
+        cmd.Parameters.AddWithValue("before", before);
         cmd.Parameters.AddWithValue("limit", limit);
         var rows = new List<ParkedRow>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);

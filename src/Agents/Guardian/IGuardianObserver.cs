@@ -7,4 +7,7 @@ public interface IGuardianObserver
 
     /// <summary>A job of an older epoch was refused: a newer leader exists.</summary>
     void Fenced();
+
+    /// <summary>A tenant's reconcile job was dead-lettered: the tenant counts as failed on its run.</summary>
+    void Failed();
 }

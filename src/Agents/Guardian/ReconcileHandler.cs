@@ -9,21 +9,52 @@ using Microsoft.Extensions.Logging;
 namespace Fairlane.Agents.Guardian;
 
 /// <summary>
-/// Reconciles one tenant for a Guardian run: reads every mapped item's stock from its channel in
-/// the batches the channel allows, compares it with what the channel should show (internal stock
-/// minus buffer), repairs small drift by requesting a sync of the product (a fenced outbox event:
-/// the push happens in Sync) and alerts on drift above the threshold. The whole transaction is
-/// fenced by the run's epoch: a job of a superseded leader writes nothing.
+/// Reconciles one tenant for a Guardian run in two steps, so no transaction ever waits on a channel
+/// (DESIGN §3, §6). First, outside the event's transaction, it reads the tenant's mapped items and
+/// channels in a short transaction, then every channel's stock in the batches the channel allows.
+/// Then, in the event's transaction fenced by the run's epoch, it compares what each channel showed
+/// with what it should show (internal stock, read again, minus buffer), repairs small drift by
+/// requesting a sync of the product (a fenced outbox event: the push happens in Sync) and alerts on
+/// drift above the threshold. A job of a superseded leader writes nothing. A job that ends as a dead
+/// letter counts its tenant as failed on its run, so the run still ends.
 /// </summary>
-public sealed partial class ReconcileHandler(ChannelStore channels, ChannelAdapters adapters, AlertStore alerts, IGuardianObserver observer,
-    ILogger<ReconcileHandler> logger) : IEventHandler
+public sealed partial class ReconcileHandler(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, AlertStore alerts,
+    IGuardianObserver observer, ILogger<ReconcileHandler> logger) : IEventHandler, IDeadLetterAware
 {
     public string Agent => "guardian";
     public string EventType => EventTypes.ReconcileTenant;
 
+    public async Task<object?> PrepareAsync(EventEnvelope envelope, string tenantId, CancellationToken cancellationToken)
+    {
+        var job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
+        List<ReconcileItem>? items = null;
+        IReadOnlyList<ChannelConnection> stored = [];
+        await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
+        {
+            if (!await GuardianFence.HoldsAsync(c, tx, job.Epoch, ct)) return false;
+            items = await ReconcileStore.ReadItemsAsync(new HandlerContext(c, tx, tenantId, default), ct);
+            stored = await channels.ReadAllAsync(c, tx, tenantId, ct);
+            return true;
+        }, cancellationToken);
+        if (items is null) return ChannelReadings.None; // superseded: the fenced transaction will say so
+
+        // Committed above: the channels are called with no transaction open.
+        var connections = stored.ToDictionary(ch => ch.ChannelId, StringComparer.Ordinal);
+
+        var observed = new Dictionary<(string, string), int>();
+        foreach (var group in items.GroupBy(i => i.ChannelId))
+        {
+            foreach (var (externalId, stock) in await ReadChannelAsync(tenantId, connections.GetValueOrDefault(group.Key), group.ToList(), cancellationToken))
+                observed[(group.Key, externalId)] = stock;
+        }
+        return new ChannelReadings(observed);
+    }
+
     public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
+        var shown = (context.Prepared as ChannelReadings
+            ?? throw new InvalidOperationException("A reconcile job reached its transaction without its channel readings; the pipeline must prepare it first.")).Observed;
         if (!await GuardianFence.HoldsAsync(context.Connection, context.Transaction, job.Epoch, cancellationToken))
         {
             observer.Fenced();
@@ -31,12 +62,11 @@ public sealed partial class ReconcileHandler(ChannelStore channels, ChannelAdapt
             return HandlerOutcome.Done;
         }
 
-        var items = await ReconcileStore.ReadItemsAsync(context, cancellationToken);
-        var connections = (await channels.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))
-            .ToDictionary(c => c.ChannelId, StringComparer.Ordinal);
-        var readings = new List<(ReconcileItem Item, int Observed)>();
-        foreach (var group in items.GroupBy(i => i.ChannelId))
-            readings.AddRange(await ReadChannelAsync(context, connections.GetValueOrDefault(group.Key), group.ToList(), cancellationToken));
+        // Internal stock is read again under the fence: it may have moved while the channels answered.
+        var readings = (await ReconcileStore.ReadItemsAsync(context, cancellationToken))
+            .Where(i => shown.ContainsKey((i.ChannelId, i.ExternalId)))
+            .Select(i => (Item: i, Observed: shown[(i.ChannelId, i.ExternalId)]))
+            .ToList();
 
         var openDrift = await AlertStore.OpenSubjectsAsync(context, AlertKinds.Drift, cancellationToken);
         var toRepair = new SortedSet<string>(StringComparer.Ordinal);
@@ -72,25 +102,53 @@ public sealed partial class ReconcileHandler(ChannelStore channels, ChannelAdapt
         return HandlerOutcome.Done;
     }
 
-    // A channel that cannot be read now is skipped this run (its breaker and alerts speak for it).
-    private async Task<IEnumerable<(ReconcileItem, int)>> ReadChannelAsync(HandlerContext context, ChannelConnection? channel,
-        List<ReconcileItem> items, CancellationToken cancellationToken)
+    /// <summary>Counts the tenant as failed on its run, once per job, fenced like every Guardian write.</summary>
+    public async Task DeadLetteredAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        if (channel is null || channel.Status != ChannelStatus.Active || !adapters.TryGet(channel.Type, out var adapter)) return [];
+        ReconcileTenant job;
         try
         {
-            var stock = await adapter.ReadStockAsync(channel, items.Select(i => i.ExternalId).ToList(), cancellationToken);
-            return items.Where(i => stock.ContainsKey(i.ExternalId)).Select(i => (i, stock[i.ExternalId]));
+            job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return; // a payload that cannot be read names no run to count on
+        }
+        if (!await GuardianFence.HoldsAsync(context.Connection, context.Transaction, job.Epoch, cancellationToken))
+        {
+            observer.Fenced();
+            return;
+        }
+        // The ledger makes a repeated notice (the dead letter re-published after a crash) count once.
+        if (!await ProcessedEventLedger.TryRecordAsync(context.Connection, context.Transaction, context.TenantId, $"{envelope.Id}.failed",
+                context.Origin, cancellationToken)) return;
+        if (!await ReconcileStore.AddFailureToRunAsync(context, job.RunId, job.Epoch, cancellationToken)) return;
+        observer.Failed();
+        LogFailed(logger, context.TenantId, job.RunId);
+    }
+
+    // A channel that cannot be read now is skipped this run (its breaker and alerts speak for it).
+    private async Task<IReadOnlyDictionary<string, int>> ReadChannelAsync(string tenantId, ChannelConnection? channel,
+        List<ReconcileItem> items, CancellationToken cancellationToken)
+    {
+        if (channel is null || channel.Status != ChannelStatus.Active || !adapters.TryGet(channel.Type, out var adapter))
+            return new Dictionary<string, int>();
+        try
+        {
+            return await adapter.ReadStockAsync(channel, items.Select(i => i.ExternalId).ToList(), cancellationToken);
         }
         catch (ChannelException ex)
         {
-            LogReadFailed(logger, context.TenantId, channel.ChannelId, ex.Message);
-            return [];
+            LogReadFailed(logger, tenantId, channel.ChannelId, ex.Message);
+            return new Dictionary<string, int>();
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile job of run {RunId} for {Tenant} carries epoch {Epoch}, which a newer leader superseded; nothing written")]
     private static partial void LogFenced(ILogger logger, string tenant, Guid runId, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile job of run {RunId} for {Tenant} was dead-lettered; the tenant counts as failed on the run")]
+    private static partial void LogFailed(ILogger logger, string tenant, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read stock of channel {Tenant}/{Channel} for reconciliation: {Reason}")]
     private static partial void LogReadFailed(ILogger logger, string tenant, string channel, string reason);

@@ -61,4 +61,14 @@ public static class ReconcileStore
         cmd.Parameters.AddWithValue("alerts", alerts);
         return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
+
+    /// <summary>Counts this tenant as failed on its run; false when the run is not of this epoch (nothing written).</summary>
+    public static async Task<bool> AddFailureToRunAsync(HandlerContext context, Guid runId, long epoch, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "UPDATE guardian_runs SET tenants_failed = tenants_failed + 1 WHERE id = @run AND epoch = @epoch", context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("epoch", epoch);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
 }

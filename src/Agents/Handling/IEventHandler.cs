@@ -22,6 +22,9 @@ public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransacti
     /// tenant's events shares one transaction, and so this (e.g. "this item is unmapped, its alert is open").
     /// </summary>
     public Dictionary<string, object> TransactionState { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the handler's <see cref="IEventHandler.PrepareAsync"/> returned for this event, before the transaction opened.</summary>
+    public object? Prepared { get; init; }
 }
 
 /// <summary>How a handler finished. Transient failures are exceptions; the pipeline retries them.</summary>
@@ -55,5 +58,23 @@ public interface IEventHandler
     /// </summary>
     bool RequiresRegisteredTenant => true;
 
+    /// <summary>
+    /// Work done before the event's transaction opens, such as reading a remote system: no transaction
+    /// may wait on another system (DESIGN §3). Its result reaches <see cref="HandleAsync"/> as
+    /// <see cref="HandlerContext.Prepared"/>. It runs again on every attempt, so it must not change anything.
+    /// </summary>
+    Task<object?> PrepareAsync(EventEnvelope envelope, string tenantId, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
+
     Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>A handler that must hear when one of its events ends as a dead letter, e.g. to count it as failed.</summary>
+public interface IDeadLetterAware
+{
+    /// <summary>
+    /// The event ended as a dead letter (permanent failure or retries exhausted) and will not be
+    /// handled. Runs in a transaction of its own bound to the tenant, after the dead letter is
+    /// acknowledged; it may run more than once for one event, so what it records must be idempotent.
+    /// </summary>
+    Task DeadLetteredAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }

@@ -68,19 +68,19 @@ internal static class GuardianCommand
             Console.WriteLine(JsonSerializer.Serialize(runs, GuardianJson.Default.ListGuardianRunRecord));
             return ExitCodes.Ok;
         }
-        Console.WriteLine($"{"started (UTC)",-20} {"status",-10} {"trigger",-8} {"node",-12} {"epoch",6} {"tenants",9} {"checks",8} {"repairs",8} {"alerts",7} {"seconds",8}");
+        Console.WriteLine($"{"started (UTC)",-20} {"status",-10} {"trigger",-8} {"node",-12} {"epoch",6} {"tenants",9} {"failed",6} {"checks",8} {"repairs",8} {"alerts",7} {"seconds",8}");
         foreach (var r in runs)
         {
             var seconds = r.FinishedAt is { } end ? (end - r.StartedAt).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "-";
             Console.WriteLine($"{r.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {r.Status,-10} {r.Trigger,-8} {r.Node,-12} {r.Epoch,6} " +
-                $"{$"{r.TenantsDone}/{r.Tenants}",9} {r.Checks,8} {r.Repairs,8} {r.Alerts,7} {seconds,8}");
+                $"{$"{r.TenantsDone}/{r.Tenants}",9} {r.TenantsFailed,6} {r.Checks,8} {r.Repairs,8} {r.Alerts,7} {seconds,8}");
         }
         return ExitCodes.Ok;
     }
 
     private static string Describe(GuardianRunReport report) => report.Outcome switch
     {
-        GuardianOutcome.Completed => $"Run {report.RunId} completed under epoch {report.Epoch}: {report.Tenants} tenants in {report.Duration.TotalSeconds:F1} s.",
+        GuardianOutcome.Completed => $"Run {report.RunId} completed under epoch {report.Epoch}: {report.Tenants} tenants ({report.TenantsFailed} failed) in {report.Duration.TotalSeconds:F1} s.",
         GuardianOutcome.Busy => "Another node holds the Guardian lock (a run is in progress); nothing started.",
         GuardianOutcome.NoQuorum => "No majority of the Redis nodes granted the lock; nobody may lead a run now.",
         GuardianOutcome.Fenced => $"Run {report.RunId} was superseded by a newer leader (epoch above {report.Epoch}).",

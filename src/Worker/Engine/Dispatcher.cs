@@ -129,8 +129,8 @@ internal sealed partial class Dispatcher(
         engine.Finish(item, cost);
     }
 
-    // The event's offset completes only once the dead letter is acknowledged (and its parked row gone):
-    // if Kafka is unreachable it is retried like any transient failure, never dropped.
+    // The event's offset completes only once the dead letter is acknowledged (its handler told, and its
+    // parked row gone): if Kafka or PostgreSQL is unreachable it is retried like any transient failure, never dropped.
     private async Task RejectAsync(WorkItem<EngineEvent> item, DeadLetter letter, TimeSpan cost, CancellationToken stoppingToken)
     {
         var e = item.Payload;
@@ -138,6 +138,7 @@ internal sealed partial class Dispatcher(
         {
             await deadLetters.PublishAsync(new DeadLetterSource(e.Partition.Topic, e.Partition.Partition, e.Offset, e.Key, e.Value, e.Headers),
                 letter, stoppingToken);
+            await pipeline.RecordDeadLetterAsync(e, stoppingToken);
             if (e.ParkId is { } parkId) await parkCleaner.DeleteAsync(e.Tenant, parkId, stoppingToken);
             engine.Finish(item, cost);
         }

@@ -27,7 +27,8 @@ internal sealed record BatchResult(IReadOnlyList<PipelineResult> Results, Pipeli
 }
 
 /// <summary>
-/// Processes an event, or a run of one tenant's events, in one tenant-bound transaction: the tenant
+/// Processes an event, or a run of one tenant's events, in one tenant-bound transaction, once each
+/// handler has done its preparation (e.g. reading a channel) with no transaction open: the tenant
 /// must exist and not be deleted; the processed-events ledger row goes in first (a re-delivered event finds it and is skipped);
 /// then the handler's effects; then, for an event loaded from the park, its parked row is deleted.
 /// All of it commits together or not at all, so every effect is applied exactly once.
@@ -40,7 +41,9 @@ internal sealed partial class EventPipeline(
     public async Task<PipelineResult> ProcessAsync(EngineEvent e, CancellationToken cancellationToken)
     {
         var afterCommit = new List<Func<CancellationToken, Task>>();
-        var result = await GuardAsync(e.Tenant, (c, tx, ct) => RunAsync(e, afterCommit, c, tx, ct), failure => failure, cancellationToken);
+        object? prepared = null;
+        var result = await GuardAsync(e.Tenant, async ct => prepared = await e.Handler.PrepareAsync(e.Envelope, e.Tenant, ct),
+            (c, tx, ct) => RunAsync(e, prepared, afterCommit, c, tx, ct), failure => failure, cancellationToken);
         if (result is PipelineResult.Processed) await RunAfterCommitAsync(afterCommit, cancellationToken);
         return result;
     }
@@ -54,8 +57,12 @@ internal sealed partial class EventPipeline(
     {
         if (batch.Count == 1) return BatchResult.Of(await ProcessAsync(batch[0], cancellationToken));
         var afterCommit = new List<Func<CancellationToken, Task>>();
-        var result = await GuardAsync(batch[0].Tenant, (c, tx, ct) => RunBatchAsync(batch, afterCommit, c, tx, ct),
-            failure => new BatchResult([], failure), cancellationToken);
+        var prepared = new object?[batch.Count];
+        var result = await GuardAsync(batch[0].Tenant, async ct =>
+            {
+                for (var i = 0; i < batch.Count; i++) prepared[i] = await batch[i].Handler.PrepareAsync(batch[i].Envelope, batch[i].Tenant, ct);
+            },
+            (c, tx, ct) => RunBatchAsync(batch, prepared, afterCommit, c, tx, ct), failure => new BatchResult([], failure), cancellationToken);
         if (result.Failure is null) await RunAfterCommitAsync(afterCommit, cancellationToken);
         return result;
     }
@@ -76,11 +83,27 @@ internal sealed partial class EventPipeline(
         }
     }
 
-    private async Task<T> GuardAsync<T>(string tenant, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
-        Func<PipelineResult, T> failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tells a handler that asks for it that its event was dead-lettered, in a tenant transaction of
+    /// its own (a Guardian reconcile job then counts its tenant as failed, so its run can end).
+    /// </summary>
+    public async Task RecordDeadLetterAsync(EngineEvent e, CancellationToken cancellationToken)
+    {
+        if (e.Handler is not IDeadLetterAware aware) return;
+        await database.InTenantTransactionAsync(e.Tenant, async (c, tx, ct) =>
+        {
+            await aware.DeadLetteredAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, OriginOf(e)), ct);
+            return true;
+        }, cancellationToken);
+    }
+
+    // The handler's preparation runs first, outside any transaction, and fails like the handler would.
+    private async Task<T> GuardAsync<T>(string tenant, Func<CancellationToken, Task> prepare,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, Func<PipelineResult, T> failed, CancellationToken cancellationToken)
     {
         try
         {
+            await prepare(cancellationToken);
             return await database.InTenantTransactionAsync(tenant, work, cancellationToken);
         }
         catch (HandlerRejectedException ex)
@@ -99,7 +122,7 @@ internal sealed partial class EventPipeline(
         }
     }
 
-    private async Task<PipelineResult> RunAsync(EngineEvent e, List<Func<CancellationToken, Task>> afterCommit,
+    private async Task<PipelineResult> RunAsync(EngineEvent e, object? prepared, List<Func<CancellationToken, Task>> afterCommit,
         NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
     {
         var (tenant, rejected) = await ReadTenantAsync(c, tx, e.Tenant, ct);
@@ -112,14 +135,14 @@ internal sealed partial class EventPipeline(
             return new PipelineResult.Duplicate();
         }
         if (_artificialDelay > TimeSpan.Zero) await Task.Delay(_artificialDelay, ct);
-        var context = new HandlerContext(c, tx, e.Tenant, origin) { AfterCommit = afterCommit };
+        var context = new HandlerContext(c, tx, e.Tenant, origin) { AfterCommit = afterCommit, Prepared = prepared };
         await HandleAsync(e, context, ct);
         if (e.ParkId is { } parkId) await ParkedEvents.DeleteAsync(c, tx, parkId, ct);
         if (tenant is not null) await CountJobsAsync(tenant, context, 1, ct);
         return new PipelineResult.Processed();
     }
 
-    private async Task<BatchResult> RunBatchAsync(IReadOnlyList<EngineEvent> batch, List<Func<CancellationToken, Task>> afterCommit,
+    private async Task<BatchResult> RunBatchAsync(IReadOnlyList<EngineEvent> batch, object?[] prepared, List<Func<CancellationToken, Task>> afterCommit,
         NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
     {
         var tenantId = batch[0].Tenant;
@@ -142,7 +165,8 @@ internal sealed partial class EventPipeline(
                 results[i] = new PipelineResult.Duplicate();
                 continue;
             }
-            await HandleAsync(batch[i], new HandlerContext(c, tx, tenantId, origins[i]) { AfterCommit = afterCommit, TransactionState = shared }, ct);
+            await HandleAsync(batch[i], new HandlerContext(c, tx, tenantId, origins[i])
+                { AfterCommit = afterCommit, TransactionState = shared, Prepared = prepared[i] }, ct);
             results[i] = new PipelineResult.Processed();
             processed++;
         }

@@ -3,7 +3,7 @@ using Fairlane.Worker.Observability;
 
 namespace Fairlane.Worker.Guardian;
 
-/// <summary>Counts reconciliation work and fenced jobs in Prometheus.</summary>
+/// <summary>Counts reconciliation work, fenced jobs and failed tenants in Prometheus.</summary>
 internal sealed class GuardianMetricsObserver : IGuardianObserver
 {
     public void Reconciled(int checks, int repairs, int driftAlerts)
@@ -14,4 +14,6 @@ internal sealed class GuardianMetricsObserver : IGuardianObserver
     }
 
     public void Fenced() => FairlaneMetrics.FencedWrites.Inc();
+
+    public void Failed() => FairlaneMetrics.GuardianTenantsFailed.Inc();
 }

@@ -13,7 +13,7 @@ namespace Fairlane.Worker.Guardian;
 /// <summary>How an attempt to run the Guardian ended on this node.</summary>
 internal enum GuardianOutcome
 {
-    /// <summary>Led a run that reconciled every tenant.</summary>
+    /// <summary>Led a run that saw every tenant through: reconciled, or failed (its job dead-lettered).</summary>
     Completed,
 
     /// <summary>Another node holds the lock.</summary>
@@ -32,14 +32,16 @@ internal enum GuardianOutcome
     Fenced,
 }
 
-internal sealed record GuardianRunReport(GuardianOutcome Outcome, Guid? RunId = null, long? Epoch = null, int Tenants = 0, TimeSpan Duration = default);
+internal sealed record GuardianRunReport(
+    GuardianOutcome Outcome, Guid? RunId = null, long? Epoch = null, int Tenants = 0, TimeSpan Duration = default, int TenantsFailed = 0);
 
 /// <summary>
-/// One Guardian run, fleet-wide (DESIGN §4, §6): take the lock, take the next fencing epoch, record
-/// the run and fan one reconcile job per active tenant out through the fenced outbox, then hold the
-/// lock (RedLock extends it) until the fleet has reconciled every tenant. The run is cancelled as
-/// soon as the lock is lost or its hold time is capped, and a period that already had its run is
-/// not run twice, however late a node's trigger fires.
+/// One Guardian run, fleet-wide (DESIGN §4, §6): take the lock, take the next fencing epoch, close
+/// the runs dead leaders left running, record the run and fan one reconcile job per active, unheld
+/// tenant out through the fenced outbox, then hold the lock (RedLock extends it) until the fleet has
+/// reconciled every tenant or failed it (its job dead-lettered). The run is cancelled as soon as the
+/// lock is lost or its hold time is capped, and a period that already had its run is not run twice,
+/// however late a node's trigger fires.
 /// </summary>
 internal sealed partial class GuardianRunner(
     GuardianLock leadership, DataSources dataSources, IOptions<GuardianOptions> options, IOptions<WorkerOptions> worker, ILogger<GuardianRunner> logger)
@@ -91,8 +93,13 @@ internal sealed partial class GuardianRunner(
         await using var connection = await dataSources.Owner.OpenConnectionAsync(run.Token);
         var epoch = await GuardianFence.AdvanceAsync(connection, node, run.Token);
         var runId = Guid.CreateVersion7();
-        var tenants = await GuardianRuns.ActiveTenantsAsync(connection, run.Token);
-        var started = await GuardianRuns.StartAsync(connection, runId, epoch, node, trigger, period, tenants, _options.DriftThreshold, run.Token);
+        var (tenants, heldTenants) = await GuardianRuns.TenantsToReconcileAsync(dataSources.Owner, run.Token);
+        var (started, abandoned) = await GuardianRuns.StartAsync(connection, runId, epoch, node, trigger, period, tenants, _options.DriftThreshold, run.Token);
+        if (abandoned > 0)
+        {
+            FairlaneMetrics.GuardianRunsAbandoned.Inc(abandoned);
+            LogAbandoned(logger, abandoned, epoch);
+        }
         if (started is not { } fanOut)
         {
             LogAlreadyRun(logger, period);
@@ -103,9 +110,9 @@ internal sealed partial class GuardianRunner(
             FairlaneMetrics.FencedWrites.Inc();
             return Finish(GuardianOutcome.Fenced, runId, epoch, tenants.Count, clock.Elapsed);
         }
-        LogStarted(logger, runId, epoch, tenants.Count, trigger);
+        LogStarted(logger, runId, epoch, tenants.Count, heldTenants, trigger);
 
-        var outcome = await WaitForFleetAsync(held, connection, runId, tenants.Count, run, cancellationToken);
+        var (outcome, failed) = await WaitForFleetAsync(held, connection, runId, tenants.Count, run, cancellationToken);
         var status = outcome switch
         {
             GuardianOutcome.Completed => "completed",
@@ -118,10 +125,11 @@ internal sealed partial class GuardianRunner(
             FairlaneMetrics.FencedWrites.Inc();
             outcome = GuardianOutcome.Fenced;
         }
-        return Finish(outcome, runId, epoch, tenants.Count, clock.Elapsed);
+        return Finish(outcome, runId, epoch, tenants.Count, clock.Elapsed, failed);
     }
 
-    private async Task<GuardianOutcome> WaitForFleetAsync(IRedLock held, NpgsqlConnection connection, Guid runId, int tenants,
+    // Completed once every tenant is done or failed; returns how many failed.
+    private async Task<(GuardianOutcome, int Failed)> WaitForFleetAsync(IRedLock held, NpgsqlConnection connection, Guid runId, int tenants,
         CancellationTokenSource run, CancellationToken stopping)
     {
         var poll = TimeSpan.FromMilliseconds(_options.PollMs);
@@ -134,20 +142,21 @@ internal sealed partial class GuardianRunner(
                 {
                     FairlaneMetrics.LockAttempts.WithLabels("lost").Inc();
                     LogLost(logger, runId);
-                    return GuardianOutcome.Cancelled;
+                    return (GuardianOutcome.Cancelled, 0);
                 }
-                if (await GuardianRuns.TenantsDoneAsync(connection, runId, run.Token) >= tenants) return GuardianOutcome.Completed;
+                var (done, failed) = await GuardianRuns.TenantsFinishedAsync(connection, runId, run.Token);
+                if (done + failed >= tenants) return (GuardianOutcome.Completed, failed);
                 await Task.Delay(poll, run.Token);
             }
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
             LogCapped(logger, runId, _options.MaxRunMs);
-            return GuardianOutcome.Cancelled;
+            return (GuardianOutcome.Cancelled, 0);
         }
     }
 
-    private GuardianRunReport Finish(GuardianOutcome outcome, Guid runId, long epoch, int tenants, TimeSpan duration)
+    private GuardianRunReport Finish(GuardianOutcome outcome, Guid runId, long epoch, int tenants, TimeSpan duration, int failed = 0)
     {
         FairlaneMetrics.GuardianRuns.WithLabels(outcome.ToString().ToLowerInvariant()).Inc();
         if (outcome == GuardianOutcome.Completed)
@@ -155,15 +164,18 @@ internal sealed partial class GuardianRunner(
             FairlaneMetrics.GuardianRunDuration.Observe(duration.TotalSeconds);
             FairlaneMetrics.GuardianLastRun.SetToCurrentTimeUtc();
         }
-        LogFinished(logger, runId, outcome, tenants, duration.TotalMilliseconds);
-        return new GuardianRunReport(outcome, runId, epoch, tenants, duration);
+        LogFinished(logger, runId, outcome, tenants, failed, duration.TotalMilliseconds);
+        return new GuardianRunReport(outcome, runId, epoch, tenants, duration, failed);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Guardian run {RunId} started under epoch {Epoch}: {Tenants} tenants to reconcile ({Trigger})")]
-    private static partial void LogStarted(ILogger logger, Guid runId, long epoch, int tenants, string trigger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Guardian run {RunId} started under epoch {Epoch}: {Tenants} tenants to reconcile, {Held} held tenants left out ({Trigger})")]
+    private static partial void LogStarted(ILogger logger, Guid runId, long epoch, int tenants, int held, string trigger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Guardian run {RunId} ended {Outcome}: {Tenants} tenants in {DurationMs:F0} ms")]
-    private static partial void LogFinished(ILogger logger, Guid runId, GuardianOutcome outcome, int tenants, double durationMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Guardian run {RunId} ended {Outcome}: {Tenants} tenants, {Failed} of them failed, in {DurationMs:F0} ms")]
+    private static partial void LogFinished(ILogger logger, Guid runId, GuardianOutcome outcome, int tenants, int failed, double durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closed {Count} Guardian runs left running by an earlier leader as abandoned (now epoch {Epoch})")]
+    private static partial void LogAbandoned(ILogger logger, int count, long epoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Guardian run of period {Period} already happened; not running it again")]
     private static partial void LogAlreadyRun(ILogger logger, DateTimeOffset? period);

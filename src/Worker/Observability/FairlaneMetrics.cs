@@ -116,6 +116,12 @@ internal static class FairlaneMetrics
     public static readonly Counter GuardianDriftAlerts = Metrics.CreateCounter(
         "fairlane_guardian_drift_alerts_total", "Channel items whose drift exceeded the threshold and was alerted.");
 
+    public static readonly Counter GuardianTenantsFailed = Metrics.CreateCounter(
+        "fairlane_guardian_tenants_failed_total", "Tenants whose reconcile job was dead-lettered, counted as failed on their run.");
+
+    public static readonly Counter GuardianRunsAbandoned = Metrics.CreateCounter(
+        "fairlane_guardian_runs_abandoned_total", "Runs a dead leader left running, closed as abandoned by the leader after it.");
+
     public static readonly Counter FencedWrites = Metrics.CreateCounter(
         "fairlane_guardian_fenced_writes_total", "Guardian write transactions refused because a newer leader's epoch exists.");
 

@@ -65,6 +65,40 @@ public sealed class ReconcileTests
     }
 
     [Fact]
+    public async Task A_slow_channel_is_read_with_no_transaction_open_and_its_drift_still_repaired()
+    {
+        await using var bakery = await Bakery.OpenAsync();
+        bakery.Accounts["web"].SetStock("web-bread", 15); // drift -3: repaired
+        bakery.Accounts["web"].Faults = new SimulatedFaults { LatencyMs = 2_500 };
+
+        // Sample the app role's sessions for the whole run: none may sit idle inside a transaction
+        // while a channel answers (it would hold the fence's row lock and meet the idle timeout).
+        // Asked as the app role itself: only a role's own sessions show their state.
+        await using var idle = bakery.Stack.Db.App.CreateCommand("""
+            SELECT coalesce(max(extract(epoch FROM now() - state_change)), 0)::float8 FROM pg_stat_activity
+            WHERE datname = current_database() AND usename = current_user AND state LIKE 'idle in transaction%'
+            """);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var running = bakery.Runner.RunAsync("manual", null, timeout.Token);
+        var longestIdle = 0.0;
+        while (!running.IsCompleted)
+        {
+            longestIdle = Math.Max(longestIdle, (double)(await idle.ExecuteScalarAsync())!);
+            await Task.WhenAny(running, Task.Delay(100));
+        }
+        var report = await running;
+
+        Assert.Equal(GuardianOutcome.Completed, report.Outcome);
+        Assert.True(report.Duration > TimeSpan.FromMilliseconds(2_500), $"the run took {report.Duration}: the channel was not slow");
+        Assert.True(longestIdle < 1.0, $"a reconcile transaction sat idle for {longestIdle:F1} s while a channel answered");
+        bakery.Accounts["web"].Faults = new SimulatedFaults();
+        await Eventually.WaitAsync(() => Task.FromResult(bakery.Accounts["web"].GetStock("web-bread")), n => n == 18, Deadline,
+            "the drift repaired through Sync");
+        Assert.Equal("completed 6 1 0 1", await bakery.Stack.Db.ScalarAsync<string>(
+            $"SELECT status || ' ' || checks || ' ' || repairs || ' ' || alerts || ' ' || tenants_done FROM guardian_runs WHERE id = '{report.RunId}'"));
+    }
+
+    [Fact]
     public async Task A_job_of_a_superseded_epoch_writes_nothing()
     {
         await using var bakery = await Bakery.OpenAsync();

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Fairlane.Agents.Guardian;
+using Fairlane.Agents.Handling;
+using Fairlane.Agents.Storage;
+using Fairlane.Contracts.Events;
+using Fairlane.Tests.Infrastructure;
+using Fairlane.Worker.Configuration;
+using Fairlane.Worker.Engine;
+using Fairlane.Worker.Guardian;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;
+
+namespace Fairlane.Tests.Worker.Guardian;
+
+/// <summary>
+/// A Guardian run ends, and says how, whatever its tenants do: held tenants are left out, a tenant
+/// whose job is dead-lettered counts as failed, and a run a dead leader left running is closed.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RunCompletionTests
+{
+    // Far above what a run of a few tenants takes, far below the test's own timeout: a run that
+    // waits on a tenant that never finishes is cancelled at this cap, and the test sees it.
+    private const int MaxRunMs = 20_000;
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(90);
+
+    private static Task<WorkerStack> StartAsync() =>
+        WorkerStack.StartAsync(1, 6, "--Guardian:PollMs=50", "--Guardian:LockTtlMs=5000", $"--Guardian:MaxRunMs={MaxRunMs}");
+
+    private static GuardianRunner Runner(WorkerStack stack) => stack.Worker.Services.GetRequiredService<GuardianRunner>();
+
+    private static Task<string> RunRowAsync(WorkerStack stack, Guid? runId) => stack.Db.ScalarAsync<string>(
+        $"SELECT status || ' ' || tenants || ' ' || tenants_done || ' ' || tenants_failed FROM guardian_runs WHERE id = '{runId}'");
+
+    [Fact]
+    public async Task Held_tenants_are_not_fanned_out_and_the_run_completes()
+    {
+        await using var stack = await StartAsync();
+        await stack.Db.RegisterTenantsAsync(["open"]);
+        await stack.Db.RegisterTenantsAsync(["resting"], status: "paused");
+        await stack.Db.RegisterTenantsAsync(["spent"]);
+        await stack.Db.ScalarAsync<int>("""
+            UPDATE tenants SET monthly_budget = 1 WHERE id = 'spent';
+            INSERT INTO tenant_usage (tenant_id, month, jobs) VALUES ('spent', date_trunc('month', now() AT TIME ZONE 'utc')::date, 1);
+            SELECT 1
+            """);
+        // The engine must know 'spent' is held, or a job fanned out to it would simply run.
+        var engine = stack.Worker.Services.GetRequiredService<FairEngine>();
+        await Eventually.WaitAsync(() => engine.TenantState("spent").Record?.IsHeld == true, TimeSpan.FromSeconds(30), "the engine to hold 'spent'");
+
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var report = await Runner(stack).RunAsync("manual", null, timeout.Token);
+
+        Assert.Equal(GuardianOutcome.Completed, report.Outcome);
+        Assert.Equal(1, report.Tenants);
+        Assert.Equal("completed 1 1 0", await RunRowAsync(stack, report.RunId));
+        Assert.Equal(1, await stack.Db.ScalarAsync<long>($"SELECT count(*) FROM processed_events WHERE event_id = 'guardian.{report.RunId:N}'"));
+        Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM parked_events"));
+    }
+
+    [Fact]
+    public async Task A_tenant_whose_job_is_dead_lettered_counts_as_failed_and_the_run_completes_long_before_its_cap()
+    {
+        await using var stack = await StartAsync();
+        await stack.Db.RegisterTenantsAsync(["steady", "broken"]);
+        // A channel stored with a base URL that is no URL: reading the tenant's channels fails for
+        // good, so its reconcile job is dead-lettered on its first attempt.
+        await Catalog.SeedAsync(stack.Db, "broken", [new Catalog.Channel("web", ChannelTypes.Wix, "not a url")],
+            [new Catalog.Product("bread", 10)], [new Catalog.Mapping("bread", "web", "web-bread")]);
+        using var metrics = new MetricsScrape(stack.Worker.Services.GetRequiredService<IOptions<HttpOptions>>().Value.MetricsPort);
+        var failedBefore = await metrics.SumAsync("fairlane_guardian_tenants_failed_total") ?? 0;
+
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var clock = Stopwatch.StartNew();
+        var report = await Runner(stack).RunAsync("manual", null, timeout.Token);
+
+        Assert.Equal(GuardianOutcome.Completed, report.Outcome);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(MaxRunMs / 2), $"the run took {clock.Elapsed}");
+        Assert.Equal("completed 2 1 1", await RunRowAsync(stack, report.RunId));
+        Assert.True(await metrics.SumAsync("fairlane_guardian_tenants_failed_total") >= failedBefore + 1, "the failed tenant is counted");
+
+        // The same notice again (the dead letter re-published after a crash) does not count the tenant twice.
+        var handler = stack.Worker.Services.GetServices<IEventHandler>().OfType<ReconcileHandler>().Single();
+        var job = EnvelopeCodec.Create("broken", EventTypes.ReconcileTenant,
+            new ReconcileTenant { RunId = report.RunId!.Value, Epoch = report.Epoch!.Value, DriftThreshold = 5 },
+            FairlaneJsonContext.Default.ReconcileTenant, id: $"guardian.{report.RunId:N}");
+        await new TenantDatabase(stack.Db.App).InTenantTransactionAsync("broken", async (c, tx, ct) =>
+        {
+            await handler.DeadLetteredAsync(job, new HandlerContext(c, tx, "broken", new EventOrigin("guardian", 0, 0, null)), ct);
+            return 0;
+        }, CancellationToken.None);
+        Assert.Equal("completed 2 1 1", await RunRowAsync(stack, report.RunId));
+    }
+
+    [Fact]
+    public async Task A_run_a_dead_leader_left_running_is_closed_as_abandoned_by_the_next_leader()
+    {
+        await using var stack = await StartAsync();
+        await stack.Db.RegisterTenantsAsync(["a"]);
+        // What a leader killed mid-run leaves behind: its run still 'running' under its epoch.
+        var crashed = Guid.NewGuid();
+        await stack.Db.ScalarAsync<int>($"""
+            UPDATE leadership SET epoch = epoch + 1, holder = 'dead-node' WHERE job = 'guardian';
+            INSERT INTO guardian_runs (id, epoch, node, trigger, tenants)
+            SELECT '{crashed}', epoch, 'dead-node', 'manual', 3 FROM leadership WHERE job = 'guardian';
+            SELECT 1
+            """);
+
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var report = await Runner(stack).RunAsync("manual", null, timeout.Token);
+
+        Assert.Equal(GuardianOutcome.Completed, report.Outcome);
+        Assert.Equal("abandoned", await stack.Db.ScalarAsync<string>($"SELECT status FROM guardian_runs WHERE id = '{crashed}'"));
+        Assert.True(await stack.Db.ScalarAsync<bool>($"SELECT finished_at IS NOT NULL FROM guardian_runs WHERE id = '{crashed}'"));
+        Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM guardian_runs WHERE status = 'running'"));
+    }
+}

@@ -32,8 +32,8 @@ public sealed partial class ReconcileHandler(ChannelStore channels, ChannelAdapt
         }
 
         var items = await ReconcileStore.ReadItemsAsync(context, cancellationToken);
-        var connections = (await channels.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))
-            .ToDictionary(c => c.ChannelId, StringComparer.Ordinal);
+        // Misconfigured channels come back non-active, so ReadChannelAsync skips them like any other.
+        var connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, cancellationToken);
         var readings = new List<(ReconcileItem Item, int Observed)>();
         foreach (var group in items.GroupBy(i => i.ChannelId))
             readings.AddRange(await ReadChannelAsync(context, connections.GetValueOrDefault(group.Key), group.ToList(), cancellationToken));

@@ -1,3 +1,4 @@
+using Fairlane.Agents.Channels;
 using Fairlane.Agents.Handling;
 using Npgsql;
 
@@ -42,11 +43,14 @@ public sealed class AlertChecks(IChannelHealth health, AlertCheckOptions options
         return findings;
     }
 
-    /// <summary>Channels with at least the threshold of failed pushes recorded within the window.</summary>
+    /// <summary>
+    /// Channels with at least the threshold of failed pushes recorded within the window. A push skipped because the
+    /// channel is disabled, auth_failed or misconfigured is no failure: nothing was tried, and its channel_status alert speaks for it.
+    /// </summary>
     public async Task<List<Finding>> SyncHealthAsync(HandlerContext context, string? channelId, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT c.id, count(r.*) FILTER (WHERE r.value->>'outcome' <> 'ok')
+            SELECT c.id, count(r.*) FILTER (WHERE r.value->>'outcome' NOT IN ('ok', 'skipped'))
             FROM channels c
             LEFT JOIN sync_events s ON s.tenant_id = c.tenant_id AND s.created_at > now() - @window AND s.results IS NOT NULL
             LEFT JOIN LATERAL jsonb_array_elements(s.results) r ON r.value->>'channelId' = c.id
@@ -67,7 +71,7 @@ public sealed class AlertChecks(IChannelHealth health, AlertCheckOptions options
         return findings;
     }
 
-    /// <summary>Channels whose credentials are refused, or whose circuit breaker is open on this node.</summary>
+    /// <summary>Channels whose credentials are refused, whose configuration cannot be called, or whose circuit breaker is open on this node.</summary>
     public async Task<List<Finding>> ChannelStatusAsync(HandlerContext context, string? channelId, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(
@@ -79,11 +83,16 @@ public sealed class AlertChecks(IChannelHealth health, AlertCheckOptions options
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var (id, status) = (reader.GetString(0), reader.GetString(1));
-            var authFailed = status == "auth_failed";
+            var (id, status) = (reader.GetString(0), ChannelStatusNames.Parse(reader.GetString(1)));
             var circuitOpen = health.IsCircuitOpen(context.TenantId, id);
-            findings.Add(new Finding(AlertKinds.ChannelStatus, id, authFailed || circuitOpen, authFailed ? "critical" : "warning",
-                authFailed ? $"channel '{id}' refuses its credentials" : $"calls to channel '{id}' are cut off by its circuit breaker"));
+            findings.Add(status switch
+            {
+                ChannelStatus.AuthFailed => new Finding(AlertKinds.ChannelStatus, id, true, "critical", $"channel '{id}' refuses its credentials"),
+                ChannelStatus.Misconfigured => new Finding(AlertKinds.ChannelStatus, id, true, "critical",
+                    $"channel '{id}' is misconfigured (its base URL is not an absolute http(s) URL, or its credentials do not decrypt with " +
+                    "Channels:CredentialKey) and is skipped until it is fixed; the log and the sync results say which"),
+                _ => new Finding(AlertKinds.ChannelStatus, id, circuitOpen, "warning", $"calls to channel '{id}' are cut off by its circuit breaker"),
+            });
         }
         return findings;
     }

@@ -10,8 +10,15 @@ public sealed record ChannelConnection(string TenantId, string ChannelId, string
 
     public ChannelStatus Status { get; init; } = ChannelStatus.Active;
 
+    /// <summary>
+    /// Why the stored configuration cannot be called (see <see cref="ChannelConfiguration"/>), or null when it can.
+    /// Set on read; such a channel carries an empty relative <see cref="BaseUrl"/> or no credentials in place of the bad values.
+    /// </summary>
+    public string? Problem { get; init; }
+
     public ChannelKey Key => new(TenantId, ChannelId);
 
-    public override string ToString() =>
-        $"{TenantId}/{ChannelId} ({Type} at {BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)})";
+    public override string ToString() => BaseUrl.IsAbsoluteUri
+        ? $"{TenantId}/{ChannelId} ({Type} at {BaseUrl.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)})"
+        : $"{TenantId}/{ChannelId} ({Type}, no usable base URL)";
 }

@@ -28,18 +28,19 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
     {
         var job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
         List<ReconcileItem>? items = null;
-        IReadOnlyList<ChannelConnection> stored = [];
+        Dictionary<string, ChannelConnection> connections = [];
         await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
         {
             if (!await GuardianFence.HoldsAsync(c, tx, job.Epoch, ct)) return false;
-            items = await ReconcileStore.ReadItemsAsync(new HandlerContext(c, tx, tenantId, default), ct);
-            stored = await channels.ReadAllAsync(c, tx, tenantId, ct);
+            var context = new HandlerContext(c, tx, tenantId, default);
+            items = await ReconcileStore.ReadItemsAsync(context, ct);
+            // Misconfigured channels come back non-active, so ReadChannelAsync skips them like any other.
+            connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, ct);
             return true;
         }, cancellationToken);
         if (items is null) return ChannelReadings.None; // superseded: the fenced transaction will say so
 
         // Committed above: the channels are called with no transaction open.
-        var connections = stored.ToDictionary(ch => ch.ChannelId, StringComparer.Ordinal);
 
         var observed = new Dictionary<(string, string), int>();
         foreach (var group in items.GroupBy(i => i.ChannelId))

@@ -69,23 +69,45 @@ public sealed class ChannelStore(CredentialProtector protector)
         return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>Moves the channel from one status to another; false when it was not in <paramref name="from"/> (someone else moved it first).</summary>
+    public static async Task<bool> ChangeStatusAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, string channelId,
+        ChannelStatus from, ChannelStatus to, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "UPDATE channels SET status = @to WHERE tenant_id = @tenant AND id = @id AND status = @from", connection, tx);
+        cmd.Parameters.AddWithValue("to", to.ToName());
+        cmd.Parameters.AddWithValue("from", from.ToName());
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("id", channelId);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private const string SelectColumns = "SELECT tenant_id, id, type, name, base_url, credentials, status FROM channels";
 
+    // A row whose base URL or credentials cannot be used still reads back, with the reason in Problem and
+    // its stored status: one bad channel must not fail every sync and reconciliation of its tenant
+    // (TenantChannels marks it misconfigured and skips it).
     private ChannelConnection Read(NpgsqlDataReader r)
     {
         var key = new ChannelKey(r.GetString(0), r.GetString(1));
-        var baseUrl = r.GetString(4);
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var url))
+        ChannelConfiguration.TryParseBaseUrl(r.GetString(4), out var url, out var problem);
+        var credentials = ChannelCredentials.None;
+        if (!r.IsDBNull(5))
         {
-            // A channel that cannot be called is a data error to fix, not a channel to skip silently.
-            throw new InvalidOperationException(
-                $"Channel {key} has base_url '{baseUrl}', which is not an absolute URL. Save the channel again with its API's base URL.");
+            try
+            {
+                credentials = protector.Unprotect(r.GetFieldValue<byte[]>(5), key);
+            }
+            catch (CredentialDecryptionException ex)
+            {
+                problem = problem is null ? ex.Message : $"{problem}; {ex.Message}";
+            }
         }
-        var credentials = r.IsDBNull(5) ? ChannelCredentials.None : protector.Unprotect(r.GetFieldValue<byte[]>(5), key);
         return new ChannelConnection(key.TenantId, key.ChannelId, r.GetString(2), url, credentials)
         {
             Name = r.GetString(3),
             Status = ChannelStatusNames.Parse(r.GetString(6)),
+            Problem = problem,
         };
     }
 }

@@ -17,7 +17,8 @@ namespace Fairlane.Agents.Sync;
 /// 429 Retry-After, circuit breaker); a channel that still fails is recorded as failed, not retried
 /// here: the next change or the Guardian's reconciliation brings it level, and pushes are absolute
 /// quantities, so a repeat is harmless. The results are stored on the sync event, refused
-/// credentials mark the channel auth_failed, unhealthy channels get an alert check, and the
+/// credentials mark the channel auth_failed (and a configuration that cannot be called, misconfigured: see
+/// <see cref="TenantChannels"/>), unhealthy channels get an alert check, and the
 /// outcome is announced on the event bus once committed.
 /// </summary>
 public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters adapters, IEventBus bus, ILogger<SyncHandler> logger) : IEventHandler
@@ -31,8 +32,7 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
         var target = await SyncStore.ReadTargetAsync(context, request.ProductId, request.OriginChannelId, cancellationToken);
         if (target is null) return HandlerOutcome.Permanent($"product '{request.ProductId}' does not exist");
 
-        var connections = (await channels.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))
-            .ToDictionary(c => c.ChannelId, StringComparer.Ordinal);
+        var connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, cancellationToken);
         var results = new List<ChannelSyncResult>();
         foreach (var group in target.Items.GroupBy(i => i.ChannelId))
         {
@@ -59,7 +59,8 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
     {
         if (channel is null) return new ChannelSyncResult(channelId, SyncOutcomes.Failed, null, "the channel does not exist");
         if (channel.Status != ChannelStatus.Active)
-            return new ChannelSyncResult(channelId, SyncOutcomes.Skipped, null, $"the channel is {channel.Status.ToName()}");
+            return new ChannelSyncResult(channelId, SyncOutcomes.Skipped, null,
+                $"the channel is {channel.Status.ToName()}" + (channel.Problem is { } problem ? $": {problem}" : ""));
         if (!adapters.TryGet(channel.Type, out var adapter))
             return new ChannelSyncResult(channelId, SyncOutcomes.Failed, null, $"no adapter for channel type '{channel.Type}'");
         try

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Fairlane.Agents.Channels;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts.Events;
@@ -147,5 +148,65 @@ public sealed class SyncTests
             "SELECT count(*) FROM alerts WHERE kind = 'channel_status' AND subject = 'food' AND severity = 'critical' AND status = 'open'"),
             n => n == 1, Deadline, "a critical channel_status alert");
         Assert.Equal(5, shop.Web.GetStock("web-1"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("deliveroo.example.test/api")]
+    [InlineData("ftp://deliveroo.example.test/api")]
+    public async Task A_channel_with_an_unusable_base_url_is_one_alert_not_a_stream_of_dead_letters(string baseUrl)
+    {
+        await using var shop = await Shop.OpenAsync(stock: 100, buffer: 0);
+        await A_misconfigured_channel_is_skipped_alerted_once_and_picked_up_again_when_fixed(shop,
+            breakIt: () => shop.Stack.Db.ExecuteAsync($"UPDATE channels SET base_url = '{baseUrl}' WHERE id = 'food'"),
+            fixIt: () => shop.Stack.Db.ExecuteAsync($"UPDATE channels SET base_url = '{shop.Food.BaseUrl}' WHERE id = 'food'"));
+    }
+
+    [Fact]
+    public async Task A_channel_whose_credentials_no_longer_decrypt_is_one_alert_not_a_stream_of_dead_letters()
+    {
+        await using var shop = await Shop.OpenAsync(stock: 100, buffer: 0);
+        await A_misconfigured_channel_is_skipped_alerted_once_and_picked_up_again_when_fixed(shop,
+            breakIt: () => SimulatedChannels.SaveAsync(shop.Stack.Db, Tenant, "food", shop.Food, credentialKey: RandomNumberGenerator.GetBytes(32)),
+            fixIt: () => SimulatedChannels.SaveAsync(shop.Stack.Db, Tenant, "food", shop.Food));
+    }
+
+    // The food channel is broken while the shop keeps selling: every sync still reaches the web shop,
+    // none dead-letters, food is never called and carries exactly one alert. Fixed, the next sync reaches it
+    // and the alert resolves.
+    private static async Task A_misconfigured_channel_is_skipped_alerted_once_and_picked_up_again_when_fixed(Shop shop, Func<Task> breakIt,
+        Func<Task> fixIt)
+    {
+        await breakIt();
+        var foodAlerts = (string status) => shop.Stack.Db.ScalarAsync<long>(
+            $"SELECT count(*) FROM alerts WHERE subject = 'food' AND kind = 'channel_status' AND status = '{status}'");
+
+        const int Sales = 8; // beyond the sync_health threshold of 5: a skipped channel must not count as failing
+        for (var sequence = 1; sequence <= Sales; sequence++)
+        {
+            var sale = await shop.SellOnPosAsync(100 - sequence, sequence);
+            Assert.Equal("partial", await shop.SyncStatusAsync(sale));
+            Assert.Equal(100 - sequence, shop.Web.GetStock("web-1"));
+        }
+        await Eventually.WaitAsync(() => foodAlerts("open"), n => n == 1, Deadline, "a channel_status alert for the misconfigured channel");
+
+        Assert.Equal(0, DeadLetterReader.Count(shop.Stack.Cluster.BootstrapServers, shop.Stack.Topics.DeadLetters));
+        Assert.Equal(Sales, shop.Web.Calls(ChannelOperations.Push));
+        Assert.Equal(0, shop.Food.TotalCalls);
+        Assert.Equal(100, shop.Food.GetStock("food-1"));
+        Assert.Equal("misconfigured", await shop.Stack.Db.ScalarAsync<string>("SELECT status FROM channels WHERE id = 'food'"));
+        Assert.Equal(1L, await shop.Stack.Db.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE subject = 'food'"));
+        Assert.Equal(Sales, await shop.Stack.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM sync_events, jsonb_array_elements(results) r " +
+            "WHERE r->>'channelId' = 'food' AND r->>'outcome' = 'skipped' AND r->>'error' LIKE 'the channel is misconfigured: %'"));
+
+        await fixIt();
+        var fixedSale = await shop.SellOnPosAsync(100 - Sales - 1, Sales + 1);
+        Assert.Equal("completed", await shop.SyncStatusAsync(fixedSale));
+        Assert.Equal(100 - Sales - 1, shop.Food.GetStock("food-1"));
+        Assert.Equal("active", await shop.Stack.Db.ScalarAsync<string>("SELECT status FROM channels WHERE id = 'food'"));
+        await Eventually.WaitAsync(() => foodAlerts("resolved"), n => n == 1, Deadline, "the misconfigured channel's alert resolved");
+        Assert.Equal(0, await foodAlerts("open"));
+        Assert.Equal(0, DeadLetterReader.Count(shop.Stack.Cluster.BootstrapServers, shop.Stack.Topics.DeadLetters));
     }
 }

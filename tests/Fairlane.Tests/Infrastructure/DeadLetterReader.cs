@@ -32,4 +32,17 @@ internal static class DeadLetterReader
         consumer.Close();
         return letters;
     }
+
+    /// <summary>How many dead letters the DLQ topic holds: the sum of its partitions' high watermarks (no consumer group, no waiting).</summary>
+    public static long Count(string bootstrap, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = TestServers.UniqueName("dlq-count"),
+        }).Build();
+        return partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+    }
 }

@@ -18,20 +18,29 @@ internal static class SimulatedChannels
     public static async Task<Dictionary<string, SimulatedAccount>> AddAsync(TestDatabase db, ChannelSimulatorServer simulator, string tenant,
         params (string Id, string Type)[] channels)
     {
-        var store = new ChannelStore(CredentialProtector.FromBase64(TestServers.CredentialKey));
         var accounts = new Dictionary<string, SimulatedAccount>(StringComparer.Ordinal);
         foreach (var (id, type) in channels)
         {
             var account = simulator.Account(type, $"{tenant}-{id}");
-            var credentials = new ChannelCredentials(type == ChannelTypes.EposNow ? $"{tenant}-key" : null, SecretOf(tenant, id));
-            account.ExpectedCredential = type == ChannelTypes.EposNow ? $"{credentials.ApiKey}:{credentials.Secret}" : credentials.Secret;
-            await new TenantDatabase(db.App).InTenantTransactionAsync(tenant, async (c, tx, ct) =>
-            {
-                await store.UpsertAsync(c, tx, new ChannelConnection(tenant, id, type, new Uri(account.BaseUrl), credentials), ct);
-                return 0;
-            }, CancellationToken.None);
+            account.ExpectedCredential = type == ChannelTypes.EposNow ? $"{tenant}-key:{SecretOf(tenant, id)}" : SecretOf(tenant, id);
+            await SaveAsync(db, tenant, id, account);
             accounts[id] = account;
         }
         return accounts;
+    }
+
+    /// <summary>
+    /// Saves (again) the channel of an account with the credentials the account expects, encrypted with the test
+    /// key unless <paramref name="credentialKey"/> names another (credentials the daemon cannot decrypt).
+    /// </summary>
+    public static Task SaveAsync(TestDatabase db, string tenant, string id, SimulatedAccount account, byte[]? credentialKey = null)
+    {
+        var store = new ChannelStore(credentialKey is null ? CredentialProtector.FromBase64(TestServers.CredentialKey) : new CredentialProtector(credentialKey));
+        var credentials = new ChannelCredentials(account.ChannelType == ChannelTypes.EposNow ? $"{tenant}-key" : null, SecretOf(tenant, id));
+        return new TenantDatabase(db.App).InTenantTransactionAsync(tenant, async (c, tx, ct) =>
+        {
+            await store.UpsertAsync(c, tx, new ChannelConnection(tenant, id, account.ChannelType, new Uri(account.BaseUrl), credentials), ct);
+            return 0;
+        }, CancellationToken.None);
     }
 }

@@ -60,6 +60,13 @@ internal sealed class TestDatabase : IAsyncDisposable
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Runs a statement as the owner (e.g. to corrupt a row the way a bad manual edit would).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = Owner.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Owner.DisposeAsync();

@@ -96,16 +96,36 @@ public sealed class ChannelStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reading_with_another_key_fails_with_a_clear_error()
+    public async Task Reading_with_another_key_reads_the_channel_back_with_a_clear_problem()
     {
         await Save(Channel("tenant-a", "pos"));
         var otherKey = new ChannelStore(new CredentialProtector(RandomNumberGenerator.GetBytes(32)));
 
-        var ex = await Assert.ThrowsAsync<CredentialDecryptionException>(() =>
-            AsTenant("tenant-a", (c, tx) => otherKey.ReadAsync(c, tx, "tenant-a", "pos", CancellationToken.None)));
+        var read = await AsTenant("tenant-a", (c, tx) => otherKey.ReadAsync(c, tx, "tenant-a", "pos", CancellationToken.None));
 
-        Assert.Contains("Channels:CredentialKey", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("tenant-a/pos", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ChannelCredentials.None, read!.Credentials);
+        Assert.Contains("Channels:CredentialKey", read.Problem, StringComparison.Ordinal);
+        Assert.Contains("tenant-a/pos", read.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", read.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("   ", "is empty")]
+    [InlineData("/api/v1", "not an absolute URL")]
+    [InlineData("shop.example.test/api", "not an absolute URL")]
+    [InlineData("ftp://user:hunter2@shop.example.test/api", "scheme 'ftp'")]
+    public async Task A_base_url_that_cannot_be_called_reads_back_with_the_problem_and_never_the_url(string baseUrl, string problem)
+    {
+        await Save(Channel("tenant-a", "pos"));
+        await _db.ExecuteAsync($"UPDATE channels SET base_url = '{baseUrl}' WHERE id = 'pos'");
+
+        var read = await AsTenant("tenant-a", (c, tx) => _store.ReadAsync(c, tx, "tenant-a", "pos", CancellationToken.None));
+
+        Assert.Contains(problem, read!.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", read.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", read.ToString(), StringComparison.Ordinal);
+        Assert.Equal("s3cr3t-Value-9b1c", read.Credentials.Secret); // the credentials are fine; only the URL is wrong
     }
 
     [Fact]

@@ -122,4 +122,26 @@ public sealed class ReconcileTests
         // What the second run observed stands: the stale job did not record its own reading.
         Assert.Equal(18, await bakery.Stack.Db.ScalarAsync<int>("SELECT channel_stock FROM product_channel_mappings WHERE external_id = 'web-pie'"));
     }
+
+    [Fact]
+    public async Task A_misconfigured_channel_is_skipped_and_alerted_while_the_others_are_reconciled()
+    {
+        await using var bakery = await Bakery.OpenAsync();
+        await bakery.Stack.Db.ExecuteAsync("UPDATE channels SET base_url = 'food.example.test' WHERE id = 'food'");
+        bakery.Accounts["web"].SetStock("web-bread", 15); // drift -3: still repaired
+
+        var report = await bakery.Runner.RunAsync("manual", null, CancellationToken.None);
+
+        Assert.Equal(GuardianOutcome.Completed, report.Outcome);
+        await Eventually.WaitAsync(() => Task.FromResult(bakery.Accounts["web"].GetStock("web-bread")), n => n == 18, Deadline,
+            "the web shop's drift repaired");
+        await Eventually.WaitAsync(() => bakery.Stack.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM alerts WHERE kind = 'channel_status' AND subject = 'food' AND status = 'open'"), n => n == 1, Deadline,
+            "a channel_status alert for the misconfigured channel");
+        Assert.Equal(0, bakery.Accounts["food"].TotalCalls);
+        Assert.Equal("misconfigured", await bakery.Stack.Db.ScalarAsync<string>("SELECT status FROM channels WHERE id = 'food'"));
+        Assert.Equal("completed 3 1 0 1", await bakery.Stack.Db.ScalarAsync<string>(
+            $"SELECT status || ' ' || checks || ' ' || repairs || ' ' || alerts || ' ' || tenants_done FROM guardian_runs WHERE id = '{report.RunId}'"));
+        Assert.Equal(0, DeadLetterReader.Count(bakery.Stack.Cluster.BootstrapServers, bakery.Stack.Topics.DeadLetters));
+    }
 }

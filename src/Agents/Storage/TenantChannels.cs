@@ -1,0 +1,49 @@
+using Fairlane.Agents.Alerting;
+using Fairlane.Agents.Channels;
+using Fairlane.Agents.Handling;
+using Fairlane.Agents.Outbox;
+using Fairlane.Contracts.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Fairlane.Agents.Storage;
+
+/// <summary>
+/// Loads a tenant's channels for Sync and Guardian, and keeps their misconfigured status true to
+/// what is stored: a channel whose base URL or credentials cannot be used becomes misconfigured
+/// (and is skipped, since only active channels are called), and one that has been fixed becomes
+/// active again on the first load that sees it. Each change asks for a channel_status check, which
+/// opens or resolves the channel's one alert. There is no path that edits a channel inside the
+/// daemon, so re-checking on every load is how a fix is noticed; it costs no call.
+/// </summary>
+public static partial class TenantChannels
+{
+    /// <param name="causeId">The id of the event being handled; the alert checks' ids derive from it, so a replay asks once.</param>
+    public static async Task<Dictionary<string, ChannelConnection>> LoadAsync(ChannelStore store, HandlerContext context, string causeId,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        var loaded = new Dictionary<string, ChannelConnection>(StringComparer.Ordinal);
+        foreach (var channel in await store.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))
+        {
+            var effective = ChannelConfiguration.EffectiveStatus(channel.Status, channel.Problem is not null);
+            // Only the load that makes the change (the update is conditional on the old status) asks for the check.
+            if (effective != channel.Status && await ChannelStore.ChangeStatusAsync(context.Connection, context.Transaction, context.TenantId,
+                    channel.ChannelId, channel.Status, effective, cancellationToken))
+            {
+                if (effective == ChannelStatus.Misconfigured) LogMisconfigured(logger, context.TenantId, channel.ChannelId, channel.Type, channel.Problem!);
+                else LogFixed(logger, context.TenantId, channel.ChannelId, channel.Type);
+                await OutboxWriter.AddAsync(context, "alerts", EnvelopeCodec.Create(context.TenantId, EventTypes.AlertCheck,
+                    new AlertCheck { Check = AlertKinds.ChannelStatus, ChannelId = channel.ChannelId }, FairlaneJsonContext.Default.AlertCheck,
+                    id: $"{causeId}.channel-status.{channel.ChannelId}"), cancellationToken);
+            }
+            loaded[channel.ChannelId] = channel with { Status = effective };
+        }
+        return loaded;
+    }
+
+    // The problem text names the channel and the setting to fix, never a credential or the URL itself.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel {Tenant}/{Channel} ({ChannelType}) is misconfigured and is skipped until it is fixed: {Problem}")]
+    private static partial void LogMisconfigured(ILogger logger, string tenant, string channel, string channelType, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Tenant}/{Channel} ({ChannelType}) is configured correctly again; it is active")]
+    private static partial void LogFixed(ILogger logger, string tenant, string channel, string channelType);
+}

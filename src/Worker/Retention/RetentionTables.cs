@@ -7,8 +7,8 @@ internal sealed record RetentionTable(string Name, string Expired, Func<Retentio
 {
     /// <summary>
     /// Deletes up to @batch expired rows. The tuple ids are read first and the condition is checked
-    /// again on delete, so a row changed meanwhile is left alone; <c>= ANY(ARRAY(...))</c> makes
-    /// PostgreSQL fetch the rows by tuple id rather than join against a second scan.
+    /// again on delete, so a row changed meanwhile is left alone. <c>= ANY(ARRAY(...))</c> lets
+    /// PostgreSQL fetch the batch by tuple id or through the age index, never a join with a second scan.
     /// </summary>
     public string DeleteBatchSql => $"""
         DELETE FROM {Name}

@@ -15,7 +15,7 @@ internal sealed record RetentionTable(string Name, string Expired, Func<Retentio
         WHERE ctid = ANY(ARRAY(SELECT ctid FROM {Name} WHERE {Expired} LIMIT @batch)) AND {Expired}
         """;
 
-    /// <summary>The tables, each served by an index on its age column (V001, V004).</summary>
+    /// <summary>The tables, each served by an index on its age column (V001, V006).</summary>
     public static IReadOnlyList<RetentionTable> All { get; } =
     [
         new("processed_events", "processed_at < @cutoff", o => o.ProcessedEventsDays),

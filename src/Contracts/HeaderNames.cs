@@ -66,4 +66,10 @@ public static class DeadLetterReasons
 
     /// <summary>Transient failures did not clear within the retry budget.</summary>
     public const string RetriesExhausted = "retries-exhausted";
+
+    /// <summary>
+    /// The event is older than the processed-events ledger keeps (its occurredAt is outside the dedup
+    /// window), so it could have been applied already and is not processed again.
+    /// </summary>
+    public const string BeyondDedupWindow = "beyond-dedup-window";
 }

@@ -9,6 +9,7 @@ using Fairlane.Worker.Channels;
 using Fairlane.Worker.Guardian;
 using Fairlane.Worker.Bus;
 using Fairlane.Worker.Outbox;
+using Fairlane.Worker.Retention;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Fairlane.Worker.Admin;
@@ -112,6 +113,7 @@ internal static class FairlaneHost
         services.AddHostedService<ConsumeLoop>();
         services.AddHostedService<EngineMetricsReporter>();
         services.AddHostedService<OutboxRelay>();
+        services.AddRetention();
     }
 
     /// <summary>The agents' handlers and what they share: alerts, the event bus, tenant change notices.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class ConsumeLoop(
     ParkWriter parkWriter,
     ParkDrainer parkDrainer,
     DeadLetterPublisher deadLetters,
+    DedupWindow dedupWindow,
     Microsoft.Extensions.Options.IOptions<Configuration.EngineOptions> engineOptions,
     ILogger<ConsumeLoop> logger) : BackgroundService
 {
@@ -108,6 +109,11 @@ internal sealed partial class ConsumeLoop(
             return;
         }
         var envelope = decoded.Envelope!;
+        if (dedupWindow.Refuse(envelope) is { } tooOld)
+        {
+            DeadLetter(DeadLetterSource.Of(record), new DeadLetter(DeadLetterReasons.BeyondDedupWindow, tooOld), assignment, stoppingToken);
+            return;
+        }
         if (handlers.Find(record.Topic, envelope.Type) is not { } handler)
         {
             DeadLetter(DeadLetterSource.Of(record),

@@ -125,6 +125,16 @@ internal static class FairlaneMetrics
     public static readonly Counter FencedWrites = Metrics.CreateCounter(
         "fairlane_guardian_fenced_writes_total", "Guardian write transactions refused because a newer leader's epoch exists.");
 
+    // Retention: fleet-wide history trimmed by one node at a time.
+    public static readonly Counter RetentionDeletedRows = Metrics.CreateCounter(
+        "fairlane_retention_deleted_rows_total", "Expired rows this node deleted, by table.", "table");
+
+    public static readonly Counter RetentionRuns = Metrics.CreateCounter(
+        "fairlane_retention_runs_total", "Retention attempts on this node, by outcome (completed, busy, failed).", "outcome");
+
+    public static readonly Gauge RetentionLastRun = Metrics.CreateGauge(
+        "fairlane_retention_last_run_timestamp_seconds", "Unix time at which the last retention run on this node completed.");
+
     public static readonly Gauge BuildInfo = Metrics.CreateGauge(
         "fairlane_build_info", "Always 1; the labels carry the version and node.", "version", "node");
 }

@@ -29,6 +29,7 @@ internal static class FairlaneSettings
             Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions.Section);
         Check<GuardianOptions, GuardianOptionsValidator>(GuardianOptions.Section);
         Check<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
+        Check<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);
         return problems;
 
         void Check<TOptions, TValidator>(string section)

@@ -25,6 +25,7 @@ public sealed partial class ProcessTests
     [InlineData("FAIRLANE__CHANNELS__CREDENTIALKEY", "too-short", "Channels:CredentialKey")]
     [InlineData("FAIRLANE__CHANNELS__RESILIENCE__MAXRETRYATTEMPTS", "-1", "Channels:Resilience:MaxRetryAttempts")]
     [InlineData("FAIRLANE__AGENTS__OUTBOXBATCHSIZE", "0", "Agents:OutboxBatchSize")]
+    [InlineData("FAIRLANE__RETENTION__PROCESSEDEVENTSDAYS", "0", "Retention:ProcessedEventsDays")]
     public async Task An_invalid_setting_stops_startup_with_a_message_naming_it(string variable, string value, string setting)
     {
         var environment = ValidEnvironment(null, "127.0.0.1:1", "p", FreePort.Next());

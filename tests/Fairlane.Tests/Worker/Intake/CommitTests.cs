@@ -82,13 +82,13 @@ public sealed class CommitTests
         await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>("SELECT count(*) FROM processed_events WHERE tenant_id = 'busy'"),
             n => n == 5, Deadline, "the records behind the stuck one processed");
 
-        await Eventually.WaitAsync(() => uncommitted.Value == 6, Deadline, $"fairlane_uncommitted_offsets to be 6 (it is {uncommitted.Value})");
+        await Eventually.WaitAsync(() => Task.FromResult(uncommitted.Value), v => v == 6, Deadline, "fairlane_uncommitted_offsets to be 6");
         var early = await Eventually.WaitAsync(() => Task.FromResult(age.Value), a => a > 0, Deadline, "a commit age above zero");
-        await Eventually.WaitAsync(() => age.Value >= early + 3, Deadline, $"the commit age to keep growing past {early + 3} s (it is {age.Value})");
+        await Eventually.WaitAsync(() => Task.FromResult(age.Value), a => a >= early + 3, Deadline, $"the commit age to keep growing past {early + 3} s");
 
         await lockTx.RollbackAsync(); // the stuck record proceeds
-        await Eventually.WaitAsync(() => uncommitted.Value == 0 && age.Value == 0, Deadline,
-            $"the window to close (uncommitted {uncommitted.Value}, age {age.Value})");
+        await Eventually.WaitAsync(() => Task.FromResult((Uncommitted: uncommitted.Value, Age: age.Value)), s => s is (0, 0), Deadline,
+            "the window to close and the commit age to drop to zero");
         Assert.Equal(new long[] { 6 }, GroupCommitted(stack, 1));
     }
 }

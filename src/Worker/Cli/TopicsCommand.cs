@@ -39,7 +39,7 @@ internal static class TopicsCommand
 
         var missing = kafka.Topics.All.Where(t => !existing.ContainsKey(t)).ToList();
         var failed = missing.Count == 0 ? [] : await CreateAsync(admin, kafka, missing, timeout);
-        if (missing.Count > failed.Count) existing = PartitionCounts(admin, timeout);
+        if (missing.Count > failed.Count) existing = Refreshed(admin, timeout, existing);
 
         foreach (var topic in kafka.Topics.All)
         {
@@ -63,6 +63,20 @@ internal static class TopicsCommand
         admin.GetMetadata(timeout).Topics
             .Where(t => t.Error.Code == ErrorCode.NoError)
             .ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
+
+    // After creating: the new counts, or what was known before if the cluster stops answering now
+    // (the new topics are then reported as created but not yet visible).
+    private static Dictionary<string, int> Refreshed(IAdminClient admin, TimeSpan timeout, Dictionary<string, int> before)
+    {
+        try
+        {
+            return PartitionCounts(admin, timeout);
+        }
+        catch (KafkaException)
+        {
+            return before;
+        }
+    }
 
     /// <summary>Creates the topics; returns the ones that could not be created, with why.</summary>
     private static async Task<Dictionary<string, string>> CreateAsync(IAdminClient admin, KafkaOptions kafka, List<string> topics, TimeSpan timeout)

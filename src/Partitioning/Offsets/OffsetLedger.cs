@@ -4,15 +4,20 @@ namespace Fairlane.Partitioning.Offsets;
 /// One assigned partition's offsets: which were handed to the engine and which are complete
 /// (processed, parked or dead-lettered). The offset safe to commit is the lowest incomplete one,
 /// so a crash re-delivers unfinished work and never skips it. Completions may arrive in any order.
+/// The ledger also keeps the record bytes of incomplete offsets (what the node holds for this
+/// partition) and how long records have waited while the committed offset stood still.
 /// </summary>
 public sealed class OffsetLedger
 {
     private readonly SortedSet<long> _pending = [];
+    private readonly Dictionary<long, long> _bytes = [];
     private long _highestSeen = -1;
     private long _end; // where the consumer found the partition's end, if it did
+    private long? _committed;
+    private TimeSpan _stillSince;
 
-    /// <summary>Offsets seen but not complete.</summary>
-    public int PendingCount => _pending.Count;
+    /// <summary>Record bytes (key and value) of the offsets seen but not complete.</summary>
+    public long PendingBytes { get; private set; }
 
     /// <summary>
     /// The offset to commit (Kafka's convention: the next offset to read), or null before any
@@ -29,15 +34,53 @@ public sealed class OffsetLedger
     /// <summary>The consumer reached the partition's end at <paramref name="position"/> (the next offset to be written).</summary>
     public void ReachedEnd(long position) => _end = Math.Max(_end, position);
 
+    /// <summary>
+    /// Offsets between the committable one and the highest seen: what a crash now would re-deliver.
+    /// Completed offsets above an incomplete one count too (they cannot be committed past it), so
+    /// this is not the number of incomplete records.
+    /// </summary>
+    public long Uncommitted => _highestSeen < 0 ? 0 : _highestSeen + 1 - Committable!.Value;
+
+    // Records wait when something seen lies at or past the committed offset.
+    private bool Waiting => _highestSeen >= 0 && _committed <= _highestSeen;
+
     /// <summary>Records that an offset was consumed. Offsets of one partition arrive in increasing order.</summary>
-    public void Track(long offset)
+    /// <param name="bytes">The record's size, held until the offset completes.</param>
+    /// <param name="now">When it was consumed: starts the commit-age clock if nothing was waiting.</param>
+    public void Track(long offset, long bytes, TimeSpan now)
     {
         if (offset <= _highestSeen)
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offsets must increase; {_highestSeen} was already seen");
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (!Waiting) _stillSince = now;
+        // Consumption of a new assignment starts at the group's committed offset (or where the reset
+        // policy put it): committing that offset later is not progress.
+        _committed ??= offset;
         _highestSeen = offset;
         _pending.Add(offset);
+        _bytes[offset] = bytes;
+        PendingBytes += bytes;
     }
 
     /// <summary>Marks an offset complete; false if it was not pending (unknown or already complete).</summary>
-    public bool Complete(long offset) => _pending.Remove(offset);
+    public bool Complete(long offset)
+    {
+        if (!_pending.Remove(offset)) return false;
+        if (_bytes.Remove(offset, out var bytes)) PendingBytes -= bytes;
+        return true;
+    }
+
+    /// <summary>The group's committed offset is now <paramref name="offset"/>: if it moved, the commit-age clock restarts.</summary>
+    public void Committed(long offset, TimeSpan now)
+    {
+        if (_committed == offset) return;
+        _committed = offset;
+        _stillSince = now;
+    }
+
+    /// <summary>
+    /// How long the committed offset has not moved while records wait behind it; zero when nothing
+    /// waits. A stuck record (or failing commits) makes it grow however busy the partition is.
+    /// </summary>
+    public TimeSpan CommitAge(TimeSpan now) => Waiting && now > _stillSince ? now - _stillSince : TimeSpan.Zero;
 }

@@ -15,7 +15,8 @@ public sealed class PartitionLedgers
     private readonly Dictionary<PartitionKey, long> _lastCommitted = [];
     private long _nextEpoch;
 
-    public IReadOnlyCollection<PartitionKey> Owned => _owned.Keys;
+    /// <summary>Record bytes of every owned partition's incomplete offsets: what the node holds from Kafka.</summary>
+    public long PendingBytes { get; private set; }
 
     public Assignment Assign(PartitionKey partition)
     {
@@ -29,7 +30,9 @@ public sealed class PartitionLedgers
     public bool Revoke(PartitionKey partition)
     {
         _lastCommitted.Remove(partition);
-        return _owned.Remove(partition);
+        if (!_owned.Remove(partition, out var owned)) return false;
+        PendingBytes -= owned.Ledger.PendingBytes;
+        return true;
     }
 
     public bool IsCurrent(Assignment assignment) =>
@@ -40,10 +43,11 @@ public sealed class PartitionLedgers
         _owned.TryGetValue(partition, out var owned) ? new Assignment(partition, owned.Epoch) : null;
 
     /// <summary>Records a consumed offset; false when the assignment is no longer current.</summary>
-    public bool Track(Assignment assignment, long offset)
+    public bool Track(Assignment assignment, long offset, long bytes, TimeSpan now)
     {
         if (!IsCurrent(assignment)) return false;
-        _owned[assignment.Partition].Ledger.Track(offset);
+        _owned[assignment.Partition].Ledger.Track(offset, bytes, now);
+        PendingBytes += bytes;
         return true;
     }
 
@@ -60,14 +64,32 @@ public sealed class PartitionLedgers
     }
 
     /// <summary>Marks an offset complete; false when stale (older epoch) or not pending.</summary>
-    public bool Complete(Assignment assignment, long offset) =>
-        IsCurrent(assignment) && _owned[assignment.Partition].Ledger.Complete(offset);
+    public bool Complete(Assignment assignment, long offset)
+    {
+        if (!IsCurrent(assignment)) return false;
+        var ledger = _owned[assignment.Partition].Ledger;
+        var before = ledger.PendingBytes;
+        if (!ledger.Complete(offset)) return false;
+        PendingBytes -= before - ledger.PendingBytes;
+        return true;
+    }
 
     public long? Committable(PartitionKey partition) =>
         _owned.TryGetValue(partition, out var owned) ? owned.Ledger.Committable : null;
 
-    public int Pending(PartitionKey partition) =>
-        _owned.TryGetValue(partition, out var owned) ? owned.Ledger.PendingCount : 0;
+    /// <summary>The uncommitted window of a partition (see <see cref="OffsetLedger.Uncommitted"/>); 0 when not owned.</summary>
+    public long Uncommitted(PartitionKey partition) =>
+        _owned.TryGetValue(partition, out var owned) ? owned.Ledger.Uncommitted : 0;
+
+    /// <summary>The group's committed offset of an owned partition moved (a commit succeeded).</summary>
+    public void Committed(PartitionKey partition, long offset, TimeSpan now)
+    {
+        if (_owned.TryGetValue(partition, out var owned)) owned.Ledger.Committed(offset, now);
+    }
+
+    /// <summary>See <see cref="OffsetLedger.CommitAge"/>; zero when not owned.</summary>
+    public TimeSpan CommitAge(PartitionKey partition, TimeSpan now) =>
+        _owned.TryGetValue(partition, out var owned) ? owned.Ledger.CommitAge(now) : TimeSpan.Zero;
 
     /// <summary>Committable offsets that moved since the last call (for the periodic commit), optionally of some partitions only.</summary>
     public IReadOnlyList<(PartitionKey Partition, long Offset)> TakeCommitChanges(Func<PartitionKey, bool>? which = null)

@@ -12,6 +12,7 @@ internal static class FairlaneCli
         ["produce"] = ["--demo", "--tenants"],
         ["tenants"] = TenantsCommand.Options,
         ["guardian"] = GuardianCommand.Options,
+        ["topics"] = TopicsCommand.Options,
         ["healthcheck"] = [],
         ["help"] = [],
         ["version"] = [],
@@ -40,6 +41,9 @@ internal static class FairlaneCli
                                   and wait until the fleet has reconciled every tenant.
           guardian runs           List the latest runs [--limit N, default 20].
                   [--json]        Either guardian verb: print JSON instead of text.
+          topics ensure           Create the missing Fairlane topics (Kafka:Partitions partitions each,
+                                  the control topic compacted) and print every topic's partition count.
+                  [--timeout S]   How long Kafka may take to answer, in seconds (default 30).
           healthcheck             Exit 0 when this host's daemon answers /healthz, else 1.
           version                 Print the version.
           help                    Print this help.
@@ -60,7 +64,7 @@ internal static class FairlaneCli
         Exit codes:
           0  finished, or stopped by SIGINT/SIGTERM
           1  failed at run time (dependency unreachable at start, service faulted, migration failed,
-             unknown tenant, tenant already registered)
+             unknown tenant, tenant already registered, a topic could not be created)
           2  bad command line
           3  a setting is missing or invalid (the message names it)
         """;
@@ -92,6 +96,7 @@ internal static class FairlaneCli
                 "produce" => await ProduceCommand.RunAsync(line),
                 "tenants" => await TenantsCommand.RunAsync(line),
                 "guardian" => await GuardianCommand.RunAsync(line),
+                "topics" => await TopicsCommand.RunAsync(line),
                 "healthcheck" => await HealthCheckCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };

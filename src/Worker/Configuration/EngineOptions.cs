@@ -26,6 +26,12 @@ public sealed class EngineOptions
     /// <summary>Buffered events below which consumption resumes.</summary>
     public int BufferLowWatermark { get; set; } = 10_000;
 
+    /// <summary>
+    /// Record bytes buffered on this node at which consumption pauses, whatever the event count;
+    /// it resumes at half. Bounds memory when records are large.
+    /// </summary>
+    public long BufferHighWatermarkBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Attempts at a transiently failing event before it is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 8;
 

@@ -108,6 +108,8 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 
 internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
 {
+    private const long MiB = 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, EngineOptions o)
     {
         var e = new SettingErrors(EngineOptions.Section);
@@ -117,6 +119,8 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         e.Require(o.BufferHighWatermark >= 100, nameof(o.BufferHighWatermark), $"must be at least 100; got {o.BufferHighWatermark}.");
         e.Require(o.BufferLowWatermark >= 0 && o.BufferLowWatermark < o.BufferHighWatermark, nameof(o.BufferLowWatermark),
             $"must be at least 0 and below Engine:BufferHighWatermark ({o.BufferHighWatermark}); got {o.BufferLowWatermark}.");
+        e.Require(o.BufferHighWatermarkBytes is >= MiB and <= 64L * 1024 * MiB, nameof(o.BufferHighWatermarkBytes),
+            $"must be between {MiB} (1 MiB) and {64L * 1024 * MiB} (64 GiB); got {o.BufferHighWatermarkBytes}.");
         e.Require(o.MaxAttempts is >= 1 and <= 1_000, nameof(o.MaxAttempts), $"must be between 1 and 1000; got {o.MaxAttempts}.");
         e.Require(o.RetryBaseMs is >= 1 and <= 600_000, nameof(o.RetryBaseMs), $"must be between 1 and 600000; got {o.RetryBaseMs}.");
         e.Require(o.RetryMaxMs >= o.RetryBaseMs && o.RetryMaxMs <= 3_600_000, nameof(o.RetryMaxMs), $"must be between Engine:RetryBaseMs and 3600000; got {o.RetryMaxMs}.");

@@ -36,7 +36,7 @@ internal sealed partial class FairEngine
         _time = time;
         _started = time.GetTimestamp();
         _scheduler = new FairScheduler<EngineEvent>(new SchedulerOptions { Quantum = TimeSpan.FromMilliseconds(_options.QuantumMs) });
-        _backpressure = new BackpressureGate(_options.BufferHighWatermark, _options.BufferLowWatermark);
+        _backpressure = new BackpressureGate(_options.BufferHighWatermark, _options.BufferLowWatermark, _options.BufferHighWatermarkBytes);
     }
 
     public TimeSpan Now => _time.GetElapsedTime(_started);
@@ -51,6 +51,19 @@ internal sealed partial class FairEngine
     }
 
     private int BufferedLocked => _scheduler.TotalQueued + _scheduler.TotalInFlight + _sideTrips;
+
+    /// <summary>
+    /// Record bytes read from Kafka and not yet complete (queued, running, being parked or
+    /// dead-lettered). Events reloaded from the park are not counted: their loads are bounded per
+    /// tenant by its queue depth and Engine:ParkBatchSize.
+    /// </summary>
+    public long BufferedBytes
+    {
+        get
+        {
+            lock (_gate) return _ledgers.PendingBytes;
+        }
+    }
 
     // ---- partitions (consume thread) ----
 
@@ -147,15 +160,26 @@ internal sealed partial class FairEngine
         lock (_gate) _ledgers.ForgetCommitted(partition);
     }
 
-    public int Pending(PartitionKey partition)
+    /// <summary>A commit succeeded: the partitions' committed offsets are now these.</summary>
+    public void Committed(IReadOnlyList<(PartitionKey Partition, long Offset)> commits)
     {
-        lock (_gate) return _ledgers.Pending(partition);
+        lock (_gate)
+        {
+            var now = Now;
+            foreach (var (partition, offset) in commits) _ledgers.Committed(partition, offset, now);
+        }
     }
 
-    /// <summary>Pause or resume consumption, by the buffered count's high and low watermarks.</summary>
+    /// <summary>A partition's uncommitted window and how long its committed offset has stood still with records waiting.</summary>
+    public (long Uncommitted, TimeSpan CommitAge) CommitState(PartitionKey partition)
+    {
+        lock (_gate) return (_ledgers.Uncommitted(partition), _ledgers.CommitAge(partition, Now));
+    }
+
+    /// <summary>Pause or resume consumption, by the buffered count's and bytes' high and low watermarks.</summary>
     public BackpressureChange? CheckBackpressure()
     {
-        lock (_gate) return _backpressure.Observe(BufferedLocked);
+        lock (_gate) return _backpressure.Observe(BufferedLocked, _ledgers.PendingBytes);
     }
 
     public bool ConsumptionPaused
@@ -168,12 +192,15 @@ internal sealed partial class FairEngine
 
     // ---- intake (consume thread) ----
 
-    /// <summary>Records a consumed offset under the partition's current assignment, which it returns (null if not owned).</summary>
-    public Assignment? Track(PartitionKey partition, long offset)
+    /// <summary>
+    /// Records a consumed offset and its record's size under the partition's current assignment,
+    /// which it returns (null if not owned).
+    /// </summary>
+    public Assignment? Track(PartitionKey partition, long offset, long bytes)
     {
         lock (_gate)
         {
-            return _ledgers.Current(partition) is { } assignment && _ledgers.Track(assignment, offset) ? assignment : null;
+            return _ledgers.Current(partition) is { } assignment && _ledgers.Track(assignment, offset, bytes, Now) ? assignment : null;
         }
     }
 

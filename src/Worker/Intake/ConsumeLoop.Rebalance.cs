@@ -50,6 +50,7 @@ internal sealed partial class ConsumeLoop
         try
         {
             consumer.Commit(commits.Select(c => new TopicPartitionOffset(c.Partition.Topic, c.Partition.Partition, c.Offset)));
+            engine.Committed(commits);
             foreach (var (partition, offset) in commits)
                 FairlaneMetrics.CommittedOffset.WithLabels(partition.Topic, partition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(offset);
         }
@@ -70,7 +71,9 @@ internal sealed partial class ConsumeLoop
             var partition = tp.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (watermarks.High != Offset.Unset && position != Offset.Unset)
                 FairlaneMetrics.ConsumerLag.WithLabels(tp.Topic, partition).Set(Math.Max(0, watermarks.High.Value - position.Value));
-            FairlaneMetrics.UncommittedOffsets.WithLabels(tp.Topic, partition).Set(engine.Pending(new PartitionKey(tp.Topic, tp.Partition.Value)));
+            var (uncommitted, commitAge) = engine.CommitState(new PartitionKey(tp.Topic, tp.Partition.Value));
+            FairlaneMetrics.UncommittedOffsets.WithLabels(tp.Topic, partition).Set(uncommitted);
+            FairlaneMetrics.CommitAge.WithLabels(tp.Topic, partition).Set(commitAge.TotalSeconds);
         }
     }
 

@@ -16,8 +16,9 @@ namespace Fairlane.Worker.Intake;
 /// the fleet on their own (one group for all topics balances partition counts, and a joining node
 /// can end up with only idle topics). A consumer never waits on a handler:
 /// each record is decoded and handed to the fair engine (memory or park) or to the dead-letter
-/// topic, and the loop goes back to Consume. Completed offsets are committed every second; the
-/// buffered count pauses and resumes the partitions.
+/// topic, and the loop goes back to Consume. Completed offsets are committed every
+/// <c>Kafka:CommitIntervalMs</c> (by this loop, not librdkafka's auto-commit); the buffered count
+/// and bytes pause and resume the partitions.
 /// </summary>
 internal sealed partial class ConsumeLoop(
     KafkaClientFactory kafka,
@@ -31,7 +32,6 @@ internal sealed partial class ConsumeLoop(
     ILogger<ConsumeLoop> logger) : BackgroundService
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(5);
 
     // librdkafka's Consume blocks; give each consumer a thread of its own rather than a pool thread.
@@ -51,6 +51,7 @@ internal sealed partial class ConsumeLoop(
             .Build();
         consumer.Subscribe(topic);
         logger.LogInformation("Consuming {Topic} as group {Group}", topic, group);
+        var commitInterval = TimeSpan.FromMilliseconds(kafka.Options.CommitIntervalMs);
         var lastCommit = Stopwatch.GetTimestamp();
         var lastLag = lastCommit;
         var pausedPartitions = -1; // how many of this consumer's partitions are paused; -1 when running
@@ -72,7 +73,7 @@ internal sealed partial class ConsumeLoop(
                 else if (record is not null) Intake(record, stoppingToken);
 
                 pausedPartitions = ApplyBackpressure(consumer, pausedPartitions);
-                if (Stopwatch.GetElapsedTime(lastCommit) >= CommitInterval)
+                if (Stopwatch.GetElapsedTime(lastCommit) >= commitInterval)
                 {
                     Commit(consumer, engine.TakeCommits(topic));
                     lastCommit = Stopwatch.GetTimestamp();
@@ -96,7 +97,8 @@ internal sealed partial class ConsumeLoop(
     {
         FairlaneMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
         var partition = new PartitionKey(record.Topic, record.Partition.Value);
-        if (engine.Track(partition, record.Offset.Value) is not { } assignment)
+        var bytes = (record.Message.Value?.Length ?? 0) + (record.Message.Key?.Length ?? 0);
+        if (engine.Track(partition, record.Offset.Value, bytes) is not { } assignment)
         {
             logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
             return;
@@ -176,10 +178,10 @@ internal sealed partial class ConsumeLoop(
         switch (engine.CheckBackpressure())
         {
             case BackpressureChange.Pause:
-                logger.LogWarning("Buffer full ({Buffered} events): pausing consumption", engine.Buffered);
+                logger.LogWarning("Buffer full ({Buffered} events, {BufferedBytes} bytes): pausing consumption", engine.Buffered, engine.BufferedBytes);
                 break;
             case BackpressureChange.Resume:
-                logger.LogInformation("Buffer drained ({Buffered} events): resuming consumption", engine.Buffered);
+                logger.LogInformation("Buffer drained ({Buffered} events, {BufferedBytes} bytes): resuming consumption", engine.Buffered, engine.BufferedBytes);
                 break;
         }
         var paused = engine.ConsumptionPaused;

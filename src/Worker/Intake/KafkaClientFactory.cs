@@ -27,11 +27,11 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             BootstrapServers = o.BootstrapServers,
             GroupId = groupId,
             ClientId = $"fairlane-{worker.Value.NodeId}",
-            // Offsets are stored only once an event is complete, then committed in the background:
-            // a crash re-delivers, never skips (https://docs.confluent.io/kafka-clients/dotnet/current/overview.html).
-            EnableAutoCommit = true,
+            // The consume loop commits the lowest incomplete offset itself every Kafka:CommitIntervalMs,
+            // so a crash re-delivers, never skips; auto-commit would only add a second, idle timer
+            // (https://docs.confluent.io/kafka-clients/dotnet/current/overview.html).
+            EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
-            AutoCommitIntervalMs = o.CommitIntervalMs,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             SessionTimeoutMs = o.SessionTimeoutMs,

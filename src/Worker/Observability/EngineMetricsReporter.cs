@@ -25,6 +25,7 @@ internal sealed class EngineMetricsReporter(FairEngine engine, IOptions<EngineOp
         FairlaneMetrics.BufferedEvents.WithLabels("queued").Set(s.Queued);
         FairlaneMetrics.BufferedEvents.WithLabels("running").Set(s.InFlight);
         FairlaneMetrics.BufferedEvents.WithLabels("parking_or_dead_lettering").Set(s.SideTrips);
+        FairlaneMetrics.BufferedBytes.Set(engine.BufferedBytes);
         FairlaneMetrics.ActiveTenants.Set(s.ActiveTenants);
         FairlaneMetrics.ParkedTenants.Set(s.ParkedTenants);
         FairlaneMetrics.GcHeapSize.Set(GC.GetGCMemoryInfo().HeapSizeBytes);

@@ -51,7 +51,10 @@ internal static class FairlaneMetrics
         "fairlane_consumer_lag", "Records between this node's position and the partition's high watermark.", "topic", "partition");
 
     public static readonly Gauge UncommittedOffsets = Metrics.CreateGauge(
-        "fairlane_uncommitted_offsets", "Consumed records of a partition not yet complete (the uncommitted window).", "topic", "partition");
+        "fairlane_uncommitted_offsets", "Offsets a crash would re-deliver: highest consumed + 1 - the committable offset.", "topic", "partition");
+
+    public static readonly Gauge CommitAge = Metrics.CreateGauge(
+        "fairlane_commit_age_seconds", "Time since the committed offset last moved while records wait behind it; 0 when none wait.", "topic", "partition");
 
     public static readonly Gauge CommittedOffset = Metrics.CreateGauge(
         "fairlane_committed_offset", "The last offset this node committed per partition.", "topic", "partition");
@@ -61,6 +64,9 @@ internal static class FairlaneMetrics
 
     public static readonly Gauge BufferedEvents = Metrics.CreateGauge(
         "fairlane_buffered_events", "Events held by this node: queued, running, being parked or dead-lettered.", "state");
+
+    public static readonly Gauge BufferedBytes = Metrics.CreateGauge(
+        "fairlane_buffered_bytes", "Record bytes read from Kafka and not yet complete on this node (what Engine:BufferHighWatermarkBytes bounds).");
 
     public static readonly Gauge ActiveTenants = Metrics.CreateGauge(
         "fairlane_active_tenants", "Tenants with queued or running events on this node.");

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace Fairlane.Worker.Observability;
 
 /// <summary>
-/// Drops the per-partition series (lag, uncommitted window, committed offset) of partitions this node
+/// Drops the per-partition series (lag, uncommitted window, commit age, committed offset) of partitions this node
 /// no longer owns. Otherwise an old owner keeps exporting its last values for ever, and the fleet's
 /// sum of lag counts a partition once per node that ever owned it.
 /// </summary>
@@ -17,6 +17,7 @@ internal static class PartitionSeries
             var partition = tp.Partition.Value.ToString(CultureInfo.InvariantCulture);
             FairlaneMetrics.ConsumerLag.RemoveLabelled(tp.Topic, partition);
             FairlaneMetrics.UncommittedOffsets.RemoveLabelled(tp.Topic, partition);
+            FairlaneMetrics.CommitAge.RemoveLabelled(tp.Topic, partition);
             FairlaneMetrics.CommittedOffset.RemoveLabelled(tp.Topic, partition);
         }
     }

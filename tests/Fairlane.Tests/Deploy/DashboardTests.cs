@@ -22,6 +22,8 @@ public sealed class DashboardTests
         { "Guardian leader", "fairlane_leader" },
         { "Channel breakers by state", "fairlane_channel_breakers" },
         { "Channel calls by outcome", "fairlane_channel_calls_total" },
+        { "Commit age per partition", "fairlane_commit_age_seconds" },
+        { "Memory per node", "fairlane_buffered_bytes" },
     };
 
     [Theory]

@@ -16,6 +16,7 @@ public sealed class PartitionSeriesTests
         var topic = TestServers.UniqueName("lag");
         FairlaneMetrics.ConsumerLag.WithLabels(topic, "3").Set(1234);
         FairlaneMetrics.UncommittedOffsets.WithLabels(topic, "3").Set(5);
+        FairlaneMetrics.CommitAge.WithLabels(topic, "3").Set(42);
         FairlaneMetrics.CommittedOffset.WithLabels(topic, "3").Set(99);
         FairlaneMetrics.ConsumerLag.WithLabels(topic, "4").Set(1);
 
@@ -23,6 +24,7 @@ public sealed class PartitionSeriesTests
 
         Assert.DoesNotContain([topic, "3"], FairlaneMetrics.ConsumerLag.GetAllLabelValues());
         Assert.DoesNotContain([topic, "3"], FairlaneMetrics.UncommittedOffsets.GetAllLabelValues());
+        Assert.DoesNotContain([topic, "3"], FairlaneMetrics.CommitAge.GetAllLabelValues());
         Assert.DoesNotContain([topic, "3"], FairlaneMetrics.CommittedOffset.GetAllLabelValues());
         Assert.Contains([topic, "4"], FairlaneMetrics.ConsumerLag.GetAllLabelValues());
     }

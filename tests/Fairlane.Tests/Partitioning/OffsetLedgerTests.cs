@@ -10,7 +10,7 @@ public sealed class OffsetLedgerTests
     {
         var ledger = new OffsetLedger();
         Assert.Null(ledger.Committable);
-        foreach (var o in new long[] { 10, 11, 12, 15 }) ledger.Track(o);
+        foreach (var o in new long[] { 10, 11, 12, 15 }) ledger.Track(o, 0, TimeSpan.Zero);
 
         Assert.Equal(10, ledger.Committable);
         ledger.Complete(11);
@@ -26,8 +26,8 @@ public sealed class OffsetLedgerTests
     public void Offsets_must_increase_and_double_completion_is_reported()
     {
         var ledger = new OffsetLedger();
-        ledger.Track(5);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ledger.Track(5));
+        ledger.Track(5, 0, TimeSpan.Zero);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ledger.Track(5, 0, TimeSpan.Zero));
         Assert.True(ledger.Complete(5));
         Assert.False(ledger.Complete(5));
         Assert.False(ledger.Complete(99));
@@ -39,10 +39,10 @@ public sealed class OffsetLedgerTests
         var ledgers = new PartitionLedgers();
         var p = new PartitionKey("t", 0);
         var first = ledgers.Assign(p);
-        ledgers.Track(first, 0);
+        ledgers.Track(first, 0, 0, TimeSpan.Zero);
         ledgers.Revoke(p);
         var second = ledgers.Assign(p);
-        ledgers.Track(second, 0);
+        ledgers.Track(second, 0, 0, TimeSpan.Zero);
 
         Assert.False(ledgers.Complete(first, 0));
         Assert.Equal(0, ledgers.Committable(p));
@@ -84,7 +84,7 @@ public sealed class OffsetLedgerTests
                 case < 5: // consume
                     if (!assignments.TryGetValue(partition, out var current)) break;
                     next[p] += 1 + random.Next(3); // gaps happen (compaction, transaction markers)
-                    ledgers.Track(current, next[p]);
+                    ledgers.Track(current, next[p], 0, TimeSpan.Zero);
                     tracked[current.Epoch].Add(next[p]);
                     inFlight.Add((current, next[p]));
                     break;

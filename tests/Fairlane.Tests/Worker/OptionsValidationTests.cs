@@ -34,6 +34,23 @@ public sealed class OptionsValidationTests
     public void Topic_prefix_with_a_space_is_rejected() =>
         Assert.Contains("Kafka:TopicPrefix", Failures(new KafkaOptionsValidator(), new KafkaOptions { BootstrapServers = "a:1", TopicPrefix = "a b" }));
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1024L * 1024 - 1)]
+    public void Buffer_byte_watermark_below_one_mebibyte_is_named(long bytes)
+    {
+        var failures = Failures(new EngineOptionsValidator(), new EngineOptions { BufferHighWatermarkBytes = bytes });
+        Assert.Contains("Engine:BufferHighWatermarkBytes", failures);
+        Assert.Contains("FAIRLANE__ENGINE__BUFFERHIGHWATERMARKBYTES", failures);
+    }
+
+    [Fact]
+    public void Default_engine_options_pass_with_a_256_MiB_byte_watermark()
+    {
+        Assert.Equal(256L * 1024 * 1024, new EngineOptions().BufferHighWatermarkBytes);
+        Assert.Equal("", Failures(new EngineOptionsValidator(), new EngineOptions()));
+    }
+
     [Fact]
     public void Postgres_connection_strings_are_required_and_never_echoed()
     {

@@ -64,10 +64,15 @@ public sealed class RunCompletionTests
     {
         await using var stack = await StartAsync();
         await stack.Db.RegisterTenantsAsync(["steady", "broken"]);
-        // A channel stored with a base URL that is no URL: reading the tenant's channels fails for
-        // good, so its reconcile job is dead-lettered on its first attempt.
-        await Catalog.SeedAsync(stack.Db, "broken", [new Catalog.Channel("web", ChannelTypes.Wix, "not a url")],
-            [new Catalog.Product("bread", 10)], [new Catalog.Mapping("bread", "web", "web-bread")]);
+        // The database refuses the reconcile job's ledger row for this tenant (not transiently), so the
+        // job fails for good and is dead-lettered on its first attempt. (A misconfigured channel no longer
+        // fails a job: it is skipped and alerted.) The failure notice's own row is let through.
+        await stack.Db.ExecuteAsync("""
+            CREATE FUNCTION refuse_broken_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the test refuses reconcile jobs of tenant broken'; END $$;
+            CREATE TRIGGER refuse_broken_jobs BEFORE INSERT ON processed_events FOR EACH ROW
+                WHEN (NEW.tenant_id = 'broken' AND NEW.event_id NOT LIKE '%.failed') EXECUTE FUNCTION refuse_broken_jobs();
+            """);
         using var metrics = new MetricsScrape(stack.Worker.Services.GetRequiredService<IOptions<HttpOptions>>().Value.MetricsPort);
         var failedBefore = await metrics.SumAsync("fairlane_guardian_tenants_failed_total") ?? 0;
 

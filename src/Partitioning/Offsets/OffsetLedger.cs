@@ -19,13 +19,18 @@ public sealed class OffsetLedger
     /// </summary>
     public long? Committable => _pending.Count > 0 ? _pending.Min : _highestSeen >= 0 ? _highestSeen + 1 : null;
 
-    /// <summary>Records that an offset was consumed. Offsets of one partition arrive in increasing order.</summary>
-    public void Track(long offset)
+    /// <summary>
+    /// Records that an offset was consumed, and returns true. Offsets of one partition normally arrive
+    /// in increasing order; one at or below the highest seen (the consumer's position was reset back)
+    /// is not recorded and returns false. Such an offset is complete, in flight or below where this
+    /// ledger started (committed before), so tracking it again could only move the commit backwards.
+    /// </summary>
+    public bool Track(long offset)
     {
-        if (offset <= _highestSeen)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offsets must increase; {_highestSeen} was already seen");
+        if (offset <= _highestSeen) return false;
         _highestSeen = offset;
         _pending.Add(offset);
+        return true;
     }
 
     /// <summary>Marks an offset complete; false if it was not pending (unknown or already complete).</summary>

@@ -147,12 +147,20 @@ internal sealed partial class FairEngine
 
     // ---- intake (consume thread) ----
 
-    /// <summary>Records a consumed offset under the partition's current assignment, which it returns (null if not owned).</summary>
-    public Assignment? Track(PartitionKey partition, long offset)
+    /// <summary>
+    /// Records a consumed offset under the partition's current assignment, which it returns. Null if
+    /// the partition is not owned, or (<paramref name="seen"/>) if the offset is at or below one already
+    /// consumed under this assignment: the consumer's position went back, and the record is skipped.
+    /// </summary>
+    public Assignment? Track(PartitionKey partition, long offset, out bool seen)
     {
         lock (_gate)
         {
-            return _ledgers.Current(partition) is { } assignment && _ledgers.Track(assignment, offset) ? assignment : null;
+            seen = false;
+            if (_ledgers.Current(partition) is not { } assignment) return null;
+            var tracked = _ledgers.Track(assignment, offset);
+            seen = tracked == OffsetTrack.AlreadySeen;
+            return tracked == OffsetTrack.Tracked ? assignment : null;
         }
     }
 

@@ -34,9 +34,12 @@ internal sealed partial class ConsumeLoop(
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(5);
 
     // librdkafka's Consume blocks; give each consumer a thread of its own rather than a pool thread.
+    // A consumer that dies (a fatal Kafka error, a bug) stops the node rather than leave its topic unread.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(handlers.Topics.Select(topic => Task.Factory.StartNew(() => Run(topic, stoppingToken),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        Hosting.ServiceLoops.RunAsync("The consume loop",
+            handlers.Topics.Select(topic => (Func<CancellationToken, Task>)(ct => Task.Factory.StartNew(() => Run(topic, ct),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).ToList(),
+            stoppingToken);
 
     private void Run(string topic, CancellationToken stoppingToken)
     {
@@ -93,9 +96,19 @@ internal sealed partial class ConsumeLoop(
     {
         FairlaneMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
         var partition = new PartitionKey(record.Topic, record.Partition.Value);
-        if (engine.Track(partition, record.Offset.Value) is not { } assignment)
+        if (engine.Track(partition, record.Offset.Value, out var seen) is not { } assignment)
         {
-            logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
+            if (seen)
+            {
+                // The position went back (an offset reset): this offset is already complete or in flight
+                // here, so skipping it loses nothing, and the rest of the partition keeps flowing.
+                FairlaneMetrics.OffsetsRewound.WithLabels(record.Topic).Inc();
+                logger.LogDebug("Record {Partition}@{Offset} was already consumed under this assignment; skipped", partition, record.Offset.Value);
+            }
+            else
+            {
+                logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
+            }
             return;
         }
 

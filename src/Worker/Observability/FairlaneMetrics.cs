@@ -23,6 +23,11 @@ internal static class FairlaneMetrics
     public static readonly Counter DeadLetters = Metrics.CreateCounter(
         "fairlane_dead_letters_total", "Records sent to the dead-letter topic.", "reason");
 
+    public static readonly Counter OffsetsRewound = Metrics.CreateCounter(
+        "fairlane_offsets_rewound_total",
+        "Records skipped because their offset was at or below one already consumed under the same assignment (the position went back, e.g. an offset reset).",
+        "topic");
+
     public static readonly Counter ProcessingFailures = Metrics.CreateCounter(
         "fairlane_processing_failures_total", "Processing attempts that failed and will be retried.", "agent");
 

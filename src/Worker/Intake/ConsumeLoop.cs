@@ -159,10 +159,12 @@ internal sealed partial class ConsumeLoop(
                         engine.SideTripDone(origin, parked: false);
                         return;
                     }
-                    catch (KafkaException ex)
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                     {
-                        logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Reason}); retrying",
-                            source.Topic, source.Partition, source.Offset, ex.Error.Reason);
+                        // Whatever failed (a broker down, PostgreSQL refusing the fallback, a bug), the
+                        // offset stays incomplete and the record is tried again; the publisher counted it.
+                        logger.LogWarning(ex, "Dead-lettering {Topic}/{Partition}@{Offset} failed; retrying",
+                            source.Topic, source.Partition, source.Offset);
                         await Task.Delay(RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), stoppingToken);
                     }
                 }

@@ -10,7 +10,7 @@ public sealed partial class PrometheusRulesTests
     public static readonly TheoryData<string> RequiredAlerts = new()
     {
         "FairlaneWorkerDown", "FairlaneConsumerLagGrowing", "FairlaneDeadLettersHigh", "FairlaneGuardianNotRun",
-        "FairlaneNoLeader", "FairlaneChannelBreakerOpen", "FairlaneParkedBacklogGrowing",
+        "FairlaneNoLeader", "FairlaneChannelBreakerOpen", "FairlaneParkedBacklogGrowing", "FairlaneDeadLetterFailures",
     };
 
     [Fact]

@@ -35,6 +35,12 @@ public static class HeaderNames
 
     /// <summary>The offset the record was consumed from.</summary>
     public const string DlqOriginOffset = "fl-dlq-origin-offset";
+
+    /// <summary>
+    /// How many of the record's own headers were left off because the dead-letter topic refused the
+    /// record with them (too large); the reason and origin headers are always kept.
+    /// </summary>
+    public const string DlqHeadersDropped = "fl-dlq-headers-dropped";
 }
 
 /// <summary>The reasons a record goes to the dead-letter topic.</summary>

@@ -159,6 +159,29 @@ public sealed partial class MockCluster : IDisposable
     /// </summary>
     public void SetBrokerUp(int brokerId) => SetBrokerState(brokerId, down: false);
 
+    /// <summary>
+    /// Makes the cluster answer the next requests of one Kafka API with these errors, one request
+    /// each, whichever client sends them; for fault tests (e.g. API key 1, Fetch, with 1,
+    /// OFFSET_OUT_OF_RANGE, resets a consumer's position).
+    /// </summary>
+    public unsafe void PushRequestErrors(short apiKey, params int[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        lock (_gate)
+        {
+            var cluster = Cluster();
+            fixed (int* e = errors)
+            {
+                var address = (nint)e; // the call below is synchronous: the array stays pinned throughout
+                Paced(() =>
+                {
+                    LibRdKafka.MockPushRequestErrorsArray(cluster, apiKey, (nuint)errors.Length, (int*)address);
+                    return LibRdKafka.NoError;
+                });
+            }
+        }
+    }
+
     /// <summary>Stops every broker and frees the cluster. Safe to call more than once, from any thread.</summary>
     public void Dispose()
     {

@@ -44,13 +44,17 @@ public sealed class OffsetLedger
     // Records wait when something seen lies at or past the committed offset.
     private bool Waiting => _highestSeen >= 0 && _committed <= _highestSeen;
 
-    /// <summary>Records that an offset was consumed. Offsets of one partition arrive in increasing order.</summary>
+    /// <summary>
+    /// Records that an offset was consumed, and returns true. Offsets of one partition normally arrive
+    /// in increasing order; one at or below the highest seen (the consumer's position was reset back)
+    /// is not recorded and returns false. Such an offset is complete, in flight or below where this
+    /// ledger started (committed before), so tracking it again could only move the commit backwards.
+    /// </summary>
     /// <param name="bytes">The record's size, held until the offset completes.</param>
     /// <param name="now">When it was consumed: starts the commit-age clock if nothing was waiting.</param>
-    public void Track(long offset, long bytes, TimeSpan now)
+    public bool Track(long offset, long bytes, TimeSpan now)
     {
-        if (offset <= _highestSeen)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offsets must increase; {_highestSeen} was already seen");
+        if (offset <= _highestSeen) return false;
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         if (!Waiting) _stillSince = now;
         // Consumption of a new assignment starts at the group's committed offset (or where the reset
@@ -60,6 +64,7 @@ public sealed class OffsetLedger
         _pending.Add(offset);
         _bytes[offset] = bytes;
         PendingBytes += bytes;
+        return true;
     }
 
     /// <summary>Marks an offset complete; false if it was not pending (unknown or already complete).</summary>

@@ -1,5 +1,17 @@
 namespace Fairlane.Partitioning.Offsets;
 
+/// <summary>What <see cref="PartitionLedgers.Track"/> did with an offset.</summary>
+public enum OffsetTrack
+{
+    Tracked,
+
+    /// <summary>The assignment was revoked or replaced.</summary>
+    NotCurrent,
+
+    /// <summary>At or below an offset already seen under this assignment (the position went back).</summary>
+    AlreadySeen,
+}
+
 /// <summary>A partition assignment: the ledger it owns and the epoch that tells stale completions apart.</summary>
 public readonly record struct Assignment(PartitionKey Partition, long Epoch);
 
@@ -42,13 +54,13 @@ public sealed class PartitionLedgers
     public Assignment? Current(PartitionKey partition) =>
         _owned.TryGetValue(partition, out var owned) ? new Assignment(partition, owned.Epoch) : null;
 
-    /// <summary>Records a consumed offset; false when the assignment is no longer current.</summary>
-    public bool Track(Assignment assignment, long offset, long bytes, TimeSpan now)
+    /// <summary>Records a consumed offset, unless the assignment is no longer current or the offset was already seen.</summary>
+    public OffsetTrack Track(Assignment assignment, long offset, long bytes, TimeSpan now)
     {
-        if (!IsCurrent(assignment)) return false;
-        _owned[assignment.Partition].Ledger.Track(offset, bytes, now);
+        if (!IsCurrent(assignment)) return OffsetTrack.NotCurrent;
+        if (!_owned[assignment.Partition].Ledger.Track(offset, bytes, now)) return OffsetTrack.AlreadySeen;
         PendingBytes += bytes;
-        return true;
+        return OffsetTrack.Tracked;
     }
 
     /// <summary>The next offset the partition's consumer will hand over (0 when not owned or nothing was seen yet).</summary>

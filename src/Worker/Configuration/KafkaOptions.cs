@@ -35,5 +35,13 @@ public sealed class KafkaOptions
     /// <summary>Records larger than this go to the dead-letter topic unread.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The largest dead letter the node sends (the producer's <c>message.max.bytes</c>, headers
+    /// included); match the dead-letter topic's <c>max.message.bytes</c>. Larger ones are sent without
+    /// the record's own headers, then stored in PostgreSQL. Default: 3 × <see cref="MaxMessageBytes"/>,
+    /// at least 1,000,000.
+    /// </summary>
+    public int? DeadLetterMaxMessageBytes { get; set; }
+
     public Topics Topics => new(TopicPrefix);
 }

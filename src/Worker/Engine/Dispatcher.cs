@@ -21,8 +21,11 @@ internal sealed partial class Dispatcher(
 {
     private readonly EngineOptions _options = options.Value;
 
+    // A worker that dies stops the node rather than leave it quietly a worker short.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+        Hosting.ServiceLoops.RunAsync("The worker pool",
+            Enumerable.Range(0, _options.Workers).Select(_ => (Func<CancellationToken, Task>)(ct => Task.Run(() => WorkAsync(ct), ct))).ToList(),
+            stoppingToken);
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {

@@ -193,14 +193,20 @@ internal sealed partial class FairEngine
     // ---- intake (consume thread) ----
 
     /// <summary>
-    /// Records a consumed offset and its record's size under the partition's current assignment,
-    /// which it returns (null if not owned).
+    /// Records a consumed offset and its record's size under the partition's current assignment, which
+    /// it returns. Null if the partition is not owned, or (<paramref name="seen"/>) if the offset is at or
+    /// below one already consumed under this assignment: the consumer's position went back, and the
+    /// record is skipped.
     /// </summary>
-    public Assignment? Track(PartitionKey partition, long offset, long bytes)
+    public Assignment? Track(PartitionKey partition, long offset, long bytes, out bool seen)
     {
         lock (_gate)
         {
-            return _ledgers.Current(partition) is { } assignment && _ledgers.Track(assignment, offset, bytes, Now) ? assignment : null;
+            seen = false;
+            if (_ledgers.Current(partition) is not { } assignment) return null;
+            var tracked = _ledgers.Track(assignment, offset, bytes, Now);
+            seen = tracked == OffsetTrack.AlreadySeen;
+            return tracked == OffsetTrack.Tracked ? assignment : null;
         }
     }
 

@@ -71,10 +71,15 @@ internal static class FairlaneHost
         builder.Services.AddSingleton<RedisNodes>();
         builder.Services.AddSingleton<KafkaClientFactory>();
         builder.Services.AddSingleton<ReadinessProbe>();
-        builder.Services.AddSingleton(sp => new DeadLetterPublisher(
-            sp.GetRequiredService<KafkaClientFactory>().Producer("dlq"),
-            sp.GetRequiredService<IOptions<KafkaOptions>>().Value.Topics,
-            sp.GetRequiredService<ILogger<DeadLetterPublisher>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var kafka = sp.GetRequiredService<IOptions<KafkaOptions>>().Value;
+            return new DeadLetterPublisher(
+                sp.GetRequiredService<KafkaClientFactory>().Producer("dlq", kafka.DeadLetterMaxMessageBytes),
+                kafka.Topics,
+                new DeadLetterStore(sp.GetRequiredService<DataSources>().Owner),
+                sp.GetRequiredService<ILogger<DeadLetterPublisher>>());
+        });
 
         builder.AddFairEngine();
         builder.AddTenantAdministration();
@@ -83,6 +88,8 @@ internal static class FairlaneHost
         app.MapAdminApi(admin);
         app.MapFairlaneHttp();
         FairlaneMetrics.BuildInfo.WithLabels(BuildVersion.Current, worker.NodeId).Set(1);
+        // Exported at 0 from the start, so an alert's increase() sees the very first failure.
+        foreach (var reason in DeadLetterFailureReasons.All) FairlaneMetrics.DeadLetterFailures.WithLabels(reason).Publish();
         return app;
     }
 

@@ -35,9 +35,12 @@ internal sealed partial class ConsumeLoop(
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(5);
 
     // librdkafka's Consume blocks; give each consumer a thread of its own rather than a pool thread.
+    // A consumer that dies (a fatal Kafka error, a bug) stops the node rather than leave its topic unread.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(handlers.Topics.Select(topic => Task.Factory.StartNew(() => Run(topic, stoppingToken),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        Hosting.ServiceLoops.RunAsync("The consume loop",
+            handlers.Topics.Select(topic => (Func<CancellationToken, Task>)(ct => Task.Factory.StartNew(() => Run(topic, ct),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).ToList(),
+            stoppingToken);
 
     private void Run(string topic, CancellationToken stoppingToken)
     {
@@ -98,9 +101,19 @@ internal sealed partial class ConsumeLoop(
         FairlaneMetrics.EventsConsumed.WithLabels(record.Topic).Inc();
         var partition = new PartitionKey(record.Topic, record.Partition.Value);
         var bytes = (record.Message.Value?.Length ?? 0) + (record.Message.Key?.Length ?? 0);
-        if (engine.Track(partition, record.Offset.Value, bytes) is not { } assignment)
+        if (engine.Track(partition, record.Offset.Value, bytes, out var seen) is not { } assignment)
         {
-            logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
+            if (seen)
+            {
+                // The position went back (an offset reset): this offset is already complete or in flight
+                // here, so skipping it loses nothing, and the rest of the partition keeps flowing.
+                FairlaneMetrics.OffsetsRewound.WithLabels(record.Topic).Inc();
+                logger.LogDebug("Record {Partition}@{Offset} was already consumed under this assignment; skipped", partition, record.Offset.Value);
+            }
+            else
+            {
+                logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
+            }
             return;
         }
 
@@ -156,10 +169,12 @@ internal sealed partial class ConsumeLoop(
                         engine.SideTripDone(origin, parked: false);
                         return;
                     }
-                    catch (KafkaException ex)
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                     {
-                        logger.LogWarning("Dead-lettering {Topic}/{Partition}@{Offset} failed ({Reason}); retrying",
-                            source.Topic, source.Partition, source.Offset, ex.Error.Reason);
+                        // Whatever failed (a broker down, PostgreSQL refusing the fallback, a bug), the
+                        // offset stays incomplete and the record is tried again; the publisher counted it.
+                        logger.LogWarning(ex, "Dead-lettering {Topic}/{Partition}@{Offset} failed; retrying",
+                            source.Topic, source.Partition, source.Offset);
                         await Task.Delay(RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), stoppingToken);
                     }
                 }

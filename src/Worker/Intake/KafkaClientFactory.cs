@@ -47,7 +47,7 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             .SetValueDeserializer(Deserializers.ByteArray!);
     }
 
-    public IProducer<string?, byte[]?> Producer(string purpose)
+    public IProducer<string?, byte[]?> Producer(string purpose, int? maxMessageBytes = null)
     {
         KafkaNativeLibrary.EnsureLoaded();
         var config = new ProducerConfig
@@ -58,7 +58,7 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             Acks = Acks.All,
             Partitioner = Partitioner.Murmur2Random,
             LingerMs = 5,
-            MessageMaxBytes = Math.Max(kafka.Value.MaxMessageBytes * 3, 1_000_000),
+            MessageMaxBytes = maxMessageBytes ?? Math.Max(kafka.Value.MaxMessageBytes * 3, 1_000_000),
         };
         return new ProducerBuilder<string?, byte[]?>(config)
             .SetKeySerializer(Serializers.Utf8!)

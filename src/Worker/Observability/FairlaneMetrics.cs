@@ -21,7 +21,17 @@ internal static class FairlaneMetrics
         "fairlane_events_duplicate_total", "Re-delivered events skipped because the processed-events ledger already had them.", "agent");
 
     public static readonly Counter DeadLetters = Metrics.CreateCounter(
-        "fairlane_dead_letters_total", "Records sent to the dead-letter topic.", "reason");
+        "fairlane_dead_letters_total", "Dead letters kept: sent to the dead-letter topic or, refused there for good, stored in PostgreSQL.", "reason");
+
+    public static readonly Counter DeadLetterFailures = Metrics.CreateCounter(
+        "fairlane_dead_letter_failures_total",
+        "Failed attempts to keep a dead letter: refused by the dead-letter topic for good, a transient or unexpected error (retried), or the PostgreSQL fallback failing.",
+        "reason");
+
+    public static readonly Counter OffsetsRewound = Metrics.CreateCounter(
+        "fairlane_offsets_rewound_total",
+        "Records skipped because their offset was at or below one already consumed under the same assignment (the position went back, e.g. an offset reset).",
+        "topic");
 
     public static readonly Counter ProcessingFailures = Metrics.CreateCounter(
         "fairlane_processing_failures_total", "Processing attempts that failed and will be retried.", "agent");

@@ -4,8 +4,8 @@ using Fairlane.Contracts;
 
 namespace Fairlane.Tests.Infrastructure;
 
-/// <summary>A dead letter as read back from the DLQ topic.</summary>
-internal sealed record Letter(string Reason, string OriginTopic, byte[] Value);
+/// <summary>A dead letter as read back from the DLQ topic (headers by name, the last of each).</summary>
+internal sealed record Letter(string Reason, string OriginTopic, byte[] Value, IReadOnlyDictionary<string, string> Headers);
 
 internal static class DeadLetterReader
 {
@@ -25,7 +25,8 @@ internal static class DeadLetterReader
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: { } m })
             {
                 string Header(string name) => Encoding.UTF8.GetString(m.Headers.GetLastBytes(name));
-                letters.Add(new Letter(Header(HeaderNames.DlqReason), Header(HeaderNames.DlqOriginTopic), m.Value));
+                var headers = m.Headers.GroupBy(h => h.Key).ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes()));
+                letters.Add(new Letter(Header(HeaderNames.DlqReason), Header(HeaderNames.DlqOriginTopic), m.Value, headers));
             }
             return letters.Count >= expected;
         }, deadline, $"{expected} dead letters");

@@ -23,14 +23,37 @@ public sealed class OffsetLedgerTests
     }
 
     [Fact]
-    public void Offsets_must_increase_and_double_completion_is_reported()
+    public void Double_completion_is_reported()
     {
         var ledger = new OffsetLedger();
-        ledger.Track(5, 0, TimeSpan.Zero);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ledger.Track(5, 0, TimeSpan.Zero));
+        Assert.True(ledger.Track(5, 0, TimeSpan.Zero));
         Assert.True(ledger.Complete(5));
         Assert.False(ledger.Complete(5));
         Assert.False(ledger.Complete(99));
+    }
+
+    // Regression: an offset reset sent the position back and Track threw inside the consume loop, which
+    // killed the loop and left the partition unread. Now the rewound offset is refused, the ledger unchanged.
+    [Fact]
+    public void An_offset_that_goes_backwards_is_refused_and_leaves_the_ledger_as_it_was()
+    {
+        var ledgers = new PartitionLedgers();
+        var p = new PartitionKey("t", 0);
+        var a = ledgers.Assign(p);
+        foreach (var o in new long[] { 10, 11, 12 }) Assert.Equal(OffsetTrack.Tracked, ledgers.Track(a, o, 0, TimeSpan.Zero));
+        Assert.True(ledgers.Complete(a, 10));
+
+        Assert.Equal(OffsetTrack.AlreadySeen, ledgers.Track(a, 10, 0, TimeSpan.Zero)); // complete
+        Assert.Equal(OffsetTrack.AlreadySeen, ledgers.Track(a, 11, 0, TimeSpan.Zero)); // still in flight
+        Assert.Equal(OffsetTrack.AlreadySeen, ledgers.Track(a, 3, 0, TimeSpan.Zero));  // below where this assignment started
+        Assert.Equal(11, ledgers.Committable(p));
+        Assert.Equal(2, ledgers.Uncommitted(p)); // 11 and 12: nothing new was added
+
+        Assert.Equal(OffsetTrack.Tracked, ledgers.Track(a, 13, 0, TimeSpan.Zero)); // and the partition keeps flowing
+        Assert.True(ledgers.Complete(a, 11));
+        Assert.True(ledgers.Complete(a, 12));
+        Assert.True(ledgers.Complete(a, 13));
+        Assert.Equal(14, ledgers.Committable(p));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed partial class ProcessTests
     [InlineData("FAIRLANE__KAFKA__BOOTSTRAPSERVERS", "", "Kafka:BootstrapServers")]
     [InlineData("FAIRLANE__KAFKA__PARTITIONS", "lots", "Kafka:Partitions")]
     [InlineData("FAIRLANE__KAFKA__SESSIONTIMEOUTMS", "5", "Kafka:SessionTimeoutMs")]
+    [InlineData("FAIRLANE__KAFKA__DEADLETTERMAXMESSAGEBYTES", "10", "Kafka:DeadLetterMaxMessageBytes")]
     [InlineData("FAIRLANE__POSTGRES__CONNECTIONSTRING", "", "Postgres:ConnectionString")]
     [InlineData("FAIRLANE__REDIS__ENDPOINTS__0", "no-port", "Redis:Endpoints:0")]
     [InlineData("FAIRLANE__HTTP__METRICSPORT", "70000", "Http:MetricsPort")]

@@ -85,6 +85,10 @@ internal static unsafe partial class LibRdKafka
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     public static partial void MockGroupInitialRebalanceDelayMs(nint mcluster, int delayMs);
 
+    /// <summary>Queues errors for the next requests of one API, whichever client sends them (rdkafka_mock.h).</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
+    public static partial void MockPushRequestErrorsArray(nint mcluster, short apiKey, nuint count, int* errors);
+
     public static string ErrorText(int err) => Marshal.PtrToStringUTF8(Err2Str(err)) ?? $"error {err}";
 
     public static string Bootstraps(nint mcluster) => Marshal.PtrToStringUTF8(MockClusterBootstraps(mcluster)) ?? "";

@@ -56,7 +56,7 @@ public sealed class FairEngineHandOverTests
         var assignment = Owned(engine);
         foreach (var offset in new long[] { 0, 1 })
         {
-            Assert.Equal(assignment, engine.Track(P, offset, 10));
+            Assert.Equal(assignment, engine.Track(P, offset, 10, out _));
             Assert.Null(engine.Admit(Event(offset, assignment)));
         }
         var running = Assert.Single(await engine.TakeAsync(1, CancellationToken.None)); // offset 0 in flight, 1 queued
@@ -100,7 +100,7 @@ public sealed class FairEngineHandOverTests
         Assert.Equal(10, engine.TenantState(Tenant).Queued);
 
         // Offset 5 arrives now (a re-delivery) and must park behind nothing: it goes before them.
-        Assert.Equal(assignment, engine.Track(P, 5, 10));
+        Assert.Equal(assignment, engine.Track(P, 5, 10, out _));
         Assert.NotNull(engine.Admit(Event(5, assignment)));
 
         Assert.Equal(0, engine.TenantState(Tenant).Queued);

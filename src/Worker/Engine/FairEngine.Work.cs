@@ -206,7 +206,7 @@ internal sealed partial class FairEngine
         {
             var tenants = _scheduler.Snapshot().OrderByDescending(t => t.Queued + t.InFlight).Take(topTenants).ToList();
             return new EngineSnapshot(_scheduler.TotalQueued, _scheduler.TotalInFlight, _sideTrips, _scheduler.ActiveTenants,
-                _parks.TenantsParked, _backpressure.Paused, tenants);
+                _parks.TenantsParked, tenants);
         }
     }
 
@@ -214,5 +214,5 @@ internal sealed partial class FairEngine
         wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > IdleWait ? IdleWait : wait;
 }
 
-internal sealed record EngineSnapshot(int Queued, int InFlight, int SideTrips, int ActiveTenants, int ParkedTenants, bool Paused,
+internal sealed record EngineSnapshot(int Queued, int InFlight, int SideTrips, int ActiveTenants, int ParkedTenants,
     IReadOnlyList<(string Tenant, int Queued, int InFlight)> TopTenants);

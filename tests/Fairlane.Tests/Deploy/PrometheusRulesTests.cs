@@ -11,7 +11,7 @@ public sealed partial class PrometheusRulesTests
     {
         "FairlaneWorkerDown", "FairlaneConsumerLagGrowing", "FairlaneDeadLettersHigh", "FairlaneGuardianNotRun",
         "FairlaneNoLeader", "FairlaneChannelBreakerOpen", "FairlaneParkedBacklogGrowing", "FairlaneCommitStalled",
-        "FairlaneDeadLetterFailures",
+        "FairlaneDeadLetterFailures", "FairlaneRetentionNotRun",
     };
 
     [Fact]

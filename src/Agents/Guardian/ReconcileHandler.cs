@@ -16,13 +16,17 @@ namespace Fairlane.Agents.Guardian;
 /// with what it should show (internal stock, read again, minus buffer), repairs small drift by
 /// requesting a sync of the product (a fenced outbox event: the push happens in Sync) and alerts on
 /// drift above the threshold. A job of a superseded leader writes nothing. A job that ends as a dead
-/// letter counts its tenant as failed on its run, so the run still ends.
+/// letter, or finds its tenant held (paused or over budget since the fan-out), counts its tenant as
+/// failed on its run, so the run still ends.
 /// </summary>
 public sealed partial class ReconcileHandler(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, AlertStore alerts,
     IGuardianObserver observer, ILogger<ReconcileHandler> logger) : IEventHandler, IDeadLetterAware
 {
     public string Agent => "guardian";
     public string EventType => EventTypes.ReconcileTenant;
+
+    // A held tenant is not reconciled, but its job must end: waiting in the park would keep the run open.
+    public bool WaitsWhileTenantHeld => false;
 
     public async Task<object?> PrepareAsync(EventEnvelope envelope, string tenantId, CancellationToken cancellationToken)
     {
@@ -32,13 +36,14 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
         {
             if (!await GuardianFence.HoldsAsync(c, tx, job.Epoch, ct)) return false;
+            if ((await TenantRecord.ReadAsync(c, tx, tenantId, ct))?.IsHeld == true) return false; // not read: counted failed below
             var context = new HandlerContext(c, tx, tenantId, default);
             items = await ReconcileStore.ReadItemsAsync(context, ct);
             // Misconfigured channels come back non-active, so ReadChannelAsync skips them like any other.
             connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, ct);
             return true;
         }, cancellationToken);
-        if (items is null) return ChannelReadings.None; // superseded: the fenced transaction will say so
+        if (items is null) return ChannelReadings.None; // superseded or held: the fenced transaction will say so
 
         // Committed above: the channels are called with no transaction open.
 
@@ -60,6 +65,12 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         {
             observer.Fenced();
             LogFenced(logger, context.TenantId, job.RunId, job.Epoch);
+            return HandlerOutcome.Done;
+        }
+        // Paused or over budget since the fan-out: nothing is reconciled or pushed for it this run.
+        if ((await TenantRecord.ReadAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))?.IsHeld == true)
+        {
+            await CountFailedAsync(job, envelope, context, "held", cancellationToken);
             return HandlerOutcome.Done;
         }
 
@@ -120,12 +131,17 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
             observer.Fenced();
             return;
         }
-        // The ledger makes a repeated notice (the dead letter re-published after a crash) count once.
+        await CountFailedAsync(job, envelope, context, "dead-lettered", cancellationToken);
+    }
+
+    // The ledger makes a repeated count (a dead letter re-published after a crash) count once.
+    private async Task CountFailedAsync(ReconcileTenant job, EventEnvelope envelope, HandlerContext context, string why, CancellationToken cancellationToken)
+    {
         if (!await ProcessedEventLedger.TryRecordAsync(context.Connection, context.Transaction, context.TenantId, $"{envelope.Id}.failed",
                 context.Origin, cancellationToken)) return;
         if (!await ReconcileStore.AddFailureToRunAsync(context, job.RunId, job.Epoch, cancellationToken)) return;
         observer.Failed();
-        LogFailed(logger, context.TenantId, job.RunId);
+        LogFailed(logger, context.TenantId, job.RunId, why);
     }
 
     // A channel that cannot be read now is skipped this run (its breaker and alerts speak for it).
@@ -148,8 +164,8 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile job of run {RunId} for {Tenant} carries epoch {Epoch}, which a newer leader superseded; nothing written")]
     private static partial void LogFenced(ILogger logger, string tenant, Guid runId, long epoch);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile job of run {RunId} for {Tenant} was dead-lettered; the tenant counts as failed on the run")]
-    private static partial void LogFailed(ILogger logger, string tenant, Guid runId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile job of run {RunId} for {Tenant} ended unreconciled ({Why}); the tenant counts as failed on the run")]
+    private static partial void LogFailed(ILogger logger, string tenant, Guid runId, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read stock of channel {Tenant}/{Channel} for reconciliation: {Reason}")]
     private static partial void LogReadFailed(ILogger logger, string tenant, string channel, string reason);

@@ -59,6 +59,14 @@ public interface IEventHandler
     bool RequiresRegisteredTenant => true;
 
     /// <summary>
+    /// Whether the tenant's events of this type wait in the park while the tenant is held (paused or
+    /// over budget). False for work that must come to an end even then: a held tenant's reconcile job
+    /// runs and counts the tenant as failed on its run, rather than keep the run and the Guardian lock
+    /// waiting until the run's cap.
+    /// </summary>
+    bool WaitsWhileTenantHeld => true;
+
+    /// <summary>
     /// Work done before the event's transaction opens, such as reading a remote system: no transaction
     /// may wait on another system (DESIGN §3). Its result reaches <see cref="HandleAsync"/> as
     /// <see cref="HandlerContext.Prepared"/>. It runs again on every attempt, so it must not change anything.

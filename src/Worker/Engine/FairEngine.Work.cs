@@ -182,7 +182,7 @@ internal sealed partial class FairEngine
     private void SpillLocked(string tenant, List<EngineEvent> spilled)
     {
         _parks.VoidLoads(tenant); // a load under way would bring parked events back into memory
-        var removed = _scheduler.RemoveQueued(i => i.Tenant == tenant && i.Payload.Handler.RequiresRegisteredTenant);
+        var removed = _scheduler.RemoveQueued(i => i.Tenant == tenant && WaitsWhileHeld(i.Payload));
         foreach (var loaded in removed.Where(i => i.Payload.ParkId is not null).GroupBy(i => i.Payload.Partition))
             _parks.Unloaded(loaded.Key, tenant, loaded.Count(), loaded.Min(i => i.Payload.Offset));
         foreach (var item in removed.Where(i => i.Payload.ParkId is null))

@@ -221,7 +221,7 @@ internal sealed partial class FairEngine
         {
             var tenant = e.Tenant;
             // A held tenant's lifecycle commands still run: its resume must not wait behind its pause.
-            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsHeld && e.Handler.RequiresRegisteredTenant;
+            var paused = _tenants.TryGetValue(tenant, out var record) && record.IsHeld && WaitsWhileHeld(e);
             var cap = record?.MaxQueueDepth ?? _options.TenantQueueDepth;
             var reason = ParkPolicy.Decide(paused, _parks.MustPark(e.Partition, tenant), _scheduler.Queued(tenant), cap);
             if (reason is null)
@@ -261,6 +261,8 @@ internal sealed partial class FairEngine
     {
         if (_wake.CurrentCount < _options.Workers) _wake.Release();
     }
+
+    private static bool WaitsWhileHeld(EngineEvent e) => e.Handler.RequiresRegisteredTenant && e.Handler.WaitsWhileTenantHeld;
 
     // A write at or below what was loaded from the park (a retried or spilled event) must run before the
     // loaded events above it: those not yet started go back to the park, to be loaded again after it.

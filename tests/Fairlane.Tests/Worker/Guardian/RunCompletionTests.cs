@@ -98,6 +98,38 @@ public sealed class RunCompletionTests
         Assert.Equal("completed 2 1 1", await RunRowAsync(stack, report.RunId));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_tenant_held_after_the_fan_out_counts_as_failed_instead_of_keeping_the_run_open()
+    {
+        // Regression: a job fanned out to a tenant that was paused before the job ran waited in the park,
+        // and the run (and the Guardian lock) waited for it until MaxRunMs.
+        await using var stack = await StartAsync();
+        await stack.Db.RegisterTenantsAsync(["resting"]);
+        // A first run reconciles the tenant: its job went through, so its partition's park has been read
+        // and a later job of it is not parked for that reason.
+        using (var timeout = new CancellationTokenSource(TestTimeout))
+            Assert.Equal(GuardianOutcome.Completed, (await Runner(stack).RunAsync("manual", null, timeout.Token)).Outcome);
+        await stack.Db.RegisterTenantsAsync(["resting"], status: "paused");
+        var engine = stack.Worker.Services.GetRequiredService<FairEngine>();
+        await Eventually.WaitAsync(() => engine.TenantState("resting").Record?.IsHeld == true, TimeSpan.FromSeconds(30), "the engine to hold 'resting'");
+        // The run as its leader left it after the fan-out, with the tenant's job on its way.
+        var run = Guid.NewGuid();
+        var epoch = await stack.Db.ScalarAsync<long>($"""
+            WITH bumped AS (UPDATE leadership SET epoch = epoch + 1, holder = 'leader' WHERE job = 'guardian' RETURNING epoch)
+            INSERT INTO guardian_runs (id, epoch, node, trigger, tenants) SELECT '{run}', epoch, 'leader', 'manual', 1 FROM bumped
+            RETURNING epoch
+            """);
+        stack.Producer.Produce(stack.Topics.Guardian, EnvelopeCodec.Create("resting", EventTypes.ReconcileTenant,
+            new ReconcileTenant { RunId = run, Epoch = epoch, DriftThreshold = 5 }, FairlaneJsonContext.Default.ReconcileTenant,
+            id: $"guardian.{run:N}"));
+        Assert.Equal(0, stack.Producer.Flush(TimeSpan.FromSeconds(30)));
+
+        await Eventually.WaitAsync(() => stack.Db.ScalarAsync<int>($"SELECT tenants_failed FROM guardian_runs WHERE id = '{run}'"),
+            failed => failed == 1, TimeSpan.FromSeconds(60), "the held tenant to count as failed on its run");
+        Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM parked_events"));
+        Assert.Equal(0, await stack.Db.ScalarAsync<int>($"SELECT tenants_done FROM guardian_runs WHERE id = '{run}'"));
+    }
+
     [Fact]
     public async Task A_run_a_dead_leader_left_running_is_closed_as_abandoned_by_the_next_leader()
     {

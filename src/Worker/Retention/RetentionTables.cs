@@ -18,7 +18,12 @@ internal sealed record RetentionTable(string Name, string Expired, Func<Retentio
     /// <summary>The tables, each served by an index on its age column (V001, V006).</summary>
     public static IReadOnlyList<RetentionTable> All { get; } =
     [
-        new("processed_events", "processed_at < @cutoff", o => o.ProcessedEventsDays),
+        // A tenant with events in the park keeps its whole ledger: a parked copy of an event that already
+        // ran (re-delivered after a crash, then parked behind a pause that lasted past the window) must
+        // still find its ledger row when it runs, or its effect would apply twice.
+        new("processed_events",
+            "processed_at < @cutoff AND NOT EXISTS (SELECT 1 FROM parked_events p WHERE p.tenant_id = processed_events.tenant_id)",
+            o => o.ProcessedEventsDays),
         new("sync_events", "created_at < @cutoff", o => o.SyncEventsDays),
         new("alerts", "status = 'resolved' AND resolved_at < @cutoff", o => o.ResolvedAlertsDays),
     ];

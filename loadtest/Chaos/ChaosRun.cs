@@ -126,15 +126,30 @@ internal sealed class ChaosRun(RunRequest request)
         var findings = EffectJudge.Judge(acknowledged, sender.Model, await effects.ProcessedAsync(cancellationToken),
             await effects.EffectsAsync(cancellationToken), await effects.StockAsync(cancellationToken));
         var (runs, tenantsFailed) = await effects.GuardianRunsAsync(cancellationToken);
-        var letters = DeadLetterTopic.ReadAll(kafka.BootstrapServers, topics.DeadLetters, TimeSpan.FromSeconds(60));
+        var dlq = await ReadDeadLettersAsync(kafka, topics, sender.Poison, cancellationToken);
         return new ChaosVerdict
         {
             Sent = sender.Sent + sender.Poison.Count, Acknowledged = acknowledged.Count, SendFailures = sender.Failed,
             Deltas = findings.Deltas, Levels = findings.Levels, Lost = findings.Lost, Doubled = findings.Doubled,
             DeltasWithoutEffect = findings.DeltasWithoutEffect, StaleLevels = findings.StaleLevels, Products = findings.Products,
             StockMismatches = findings.StockMismatches, Parked = await effects.ParkedAsync(cancellationToken), GuardianRuns = runs,
-            GuardianTenantsFailed = tenantsFailed, Dlq = DlqTally.Compare(sender.Poison, letters, PoisonCatalogue.Kinds), Drained = drained,
+            GuardianTenantsFailed = tenantsFailed, Dlq = dlq, Drained = drained,
         };
+    }
+
+    // The ledger says nothing about poison records, so the drain cannot wait for their letters: a
+    // letter still on its way is waited for here, for up to a minute, before it counts as missing.
+    private static async Task<DlqTally> ReadDeadLettersAsync(KafkaStack kafka, Topics topics, IReadOnlyList<PlacedRecord> poison,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var letters = DeadLetterTopic.ReadAll(kafka.BootstrapServers, topics.DeadLetters, TimeSpan.FromSeconds(60));
+            var tally = DlqTally.Compare(poison, letters, PoisonCatalogue.Kinds);
+            if (tally.Lines.All(l => l.Missing == 0) || clock.Elapsed > TimeSpan.FromSeconds(60)) return tally;
+            await Task.Delay(2000, cancellationToken);
+        }
     }
 
     private static async Task PrintProgressAsync(ChaosSender sender, EffectReader effects, CancellationToken cancellationToken)

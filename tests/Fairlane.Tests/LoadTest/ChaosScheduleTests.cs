@@ -1,4 +1,5 @@
 using Fairlane.LoadTest.Chaos;
+using Fairlane.LoadTest.Scenarios;
 
 namespace Fairlane.Tests.LoadTest;
 
@@ -17,6 +18,17 @@ public sealed class ChaosScheduleTests
         var pause = Assert.Single(steps, s => s.Kind == FaultKind.PauseTenants);
         Assert.True(steps.Single(s => s.Kind == FaultKind.ResumeTenants).AtSeconds > pause.AtSeconds);
         Assert.Equal(steps.OrderBy(s => s.AtSeconds), steps);
+    }
+
+    [Fact]
+    public void Chaos_defaults_are_at_least_three_workers_fifty_tenants_and_three_minutes_of_steady_load()
+    {
+        var scenario = new ChaosScenario();
+        var s = scenario.Defaults;
+        Assert.True(s.Workers >= 3 && s.Tenants >= 50 && s.Duration >= TimeSpan.FromMinutes(3));
+        var phase = Assert.Single(scenario.Plan(s).Phases);
+        Assert.Equal(s.Tenants, phase.Load.Count);
+        Assert.Equal(s.Rate * s.Duration.TotalSeconds, phase.OfferedEvents, 6);
     }
 
     [Fact]

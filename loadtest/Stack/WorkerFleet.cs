@@ -53,8 +53,9 @@ internal sealed class WorkerFleet : IAsyncDisposable
     {
         var old = _workers[index];
         await old.Process.KillAsync();
-        _killed.Add(old.Process);
         await Task.Delay(downFor, cancellationToken);
+        // Disposed with the fleet either way: as a worker if the wait is cancelled, else as killed.
+        _killed.Add(old.Process);
         old.Metrics.Dispose();
         var log = Path.Combine(_logDirectory, $"{old.Name}.restart-{restart}.log");
         _workers[index] = new FleetWorker(old.Name, FairlaneProcess.Start(["run"], _environments[index], log), old.MetricsPort, old.AdminPort);

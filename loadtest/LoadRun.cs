@@ -30,6 +30,8 @@ internal sealed class LoadRun(RunRequest request)
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        // chaos brings up a stack of its own (private PostgreSQL and Redis it may restart) and verifies by effect.
+        if (request.Scenario is ChaosScenario) return await new Chaos.ChaosRun(request).ExecuteAsync(cancellationToken);
         var scenario = request.Scenario;
         var plan = scenario.Plan(_s);
         var startedAt = DateTimeOffset.UtcNow;

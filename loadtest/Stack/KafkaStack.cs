@@ -49,5 +49,13 @@ internal sealed class KafkaStack : IDisposable
         }
     }
 
+    /// <summary>Takes an embedded broker down or brings it back (the chaos run's broker outage).</summary>
+    public void SetBrokerDown(int brokerId, bool down)
+    {
+        var mock = _mock ?? throw new InvalidOperationException("Only the embedded cluster's brokers can be taken down by the harness.");
+        if (down) mock.SetBrokerDown(brokerId);
+        else mock.SetBrokerUp(brokerId);
+    }
+
     public void Dispose() => _mock?.Dispose();
 }

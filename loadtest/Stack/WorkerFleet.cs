@@ -17,21 +17,48 @@ internal sealed record FleetWorker(string Name, FairlaneProcess Process, int Met
 /// </summary>
 internal sealed class WorkerFleet : IAsyncDisposable
 {
-    private WorkerFleet(IReadOnlyList<FleetWorker> workers) => Workers = workers;
+    private readonly List<FleetWorker> _workers;
+    private readonly List<Dictionary<string, string>> _environments;
+    private readonly string _logDirectory;
+    private readonly List<FairlaneProcess> _killed = [];
 
-    public IReadOnlyList<FleetWorker> Workers { get; }
+    private WorkerFleet(List<FleetWorker> workers, List<Dictionary<string, string>> environments, string logDirectory) =>
+        (_workers, _environments, _logDirectory) = (workers, environments, logDirectory);
 
-    public static WorkerFleet Start(RunIdentity run, RunDatabase db, LocalServers servers, string bootstrapServers, ScenarioSettings s, string logDirectory)
+    public IReadOnlyList<FleetWorker> Workers => _workers;
+
+    /// <param name="overrides">Further FAIRLANE__ settings of every worker, over the scenario's.</param>
+    public static WorkerFleet Start(RunIdentity run, RunDatabase db, LocalServers servers, string bootstrapServers, ScenarioSettings s, string logDirectory,
+        IReadOnlyDictionary<string, string>? overrides = null)
     {
         var workers = new List<FleetWorker>();
+        var environments = new List<Dictionary<string, string>>();
         for (var i = 0; i < s.Workers; i++)
         {
             var (metrics, admin) = (FreePort.Next(), FreePort.Next());
             var environment = WorkerSettings.For(run, db, servers, bootstrapServers, s, i, metrics, admin);
+            foreach (var (k, v) in overrides ?? new Dictionary<string, string>()) environment[k] = v;
+            environments.Add(environment);
             var name = $"worker-{i + 1}";
             workers.Add(new FleetWorker(name, FairlaneProcess.Start(["run"], environment, Path.Combine(logDirectory, $"{name}.log")), metrics, admin));
         }
-        return new WorkerFleet(workers);
+        return new WorkerFleet(workers, environments, logDirectory);
+    }
+
+    /// <summary>
+    /// SIGKILLs worker <paramref name="index"/> (no shutdown hooks, no offset commits, as a crash or
+    /// the OOM killer ends it) and starts it again after <paramref name="downFor"/> with the same settings and ports, logging to a new file.
+    /// </summary>
+    public async Task KillAndRestartAsync(int index, int restart, TimeSpan downFor, CancellationToken cancellationToken)
+    {
+        var old = _workers[index];
+        await old.Process.KillAsync();
+        await Task.Delay(downFor, cancellationToken);
+        // Disposed with the fleet either way: as a worker if the wait is cancelled, else as killed.
+        _killed.Add(old.Process);
+        old.Metrics.Dispose();
+        var log = Path.Combine(_logDirectory, $"{old.Name}.restart-{restart}.log");
+        _workers[index] = new FleetWorker(old.Name, FairlaneProcess.Start(["run"], _environments[index], log), old.MetricsPort, old.AdminPort);
     }
 
     /// <summary>
@@ -78,5 +105,6 @@ internal sealed class WorkerFleet : IAsyncDisposable
             w.Metrics.Dispose();
             await w.Process.DisposeAsync();
         }
+        foreach (var p in _killed) await p.DisposeAsync();
     }
 }

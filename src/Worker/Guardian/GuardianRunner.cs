@@ -90,11 +90,18 @@ internal sealed partial class GuardianRunner(
         run.CancelAfter(_options.MaxRunMs);
         var node = worker.Value.NodeId;
 
-        await using var connection = await dataSources.Owner.OpenConnectionAsync(run.Token);
-        var epoch = await GuardianFence.AdvanceAsync(connection, node, run.Token);
         var runId = Guid.CreateVersion7();
-        var (tenants, heldTenants) = await GuardianRuns.TenantsToReconcileAsync(dataSources.Owner, run.Token);
-        var (started, abandoned) = await GuardianRuns.StartAsync(connection, runId, epoch, node, trigger, period, tenants, _options.DriftThreshold, run.Token);
+        long epoch;
+        IReadOnlyList<string> tenants;
+        int heldTenants;
+        GuardianRunStart start;
+        await using (var connection = await dataSources.Owner.OpenConnectionAsync(run.Token))
+        {
+            epoch = await GuardianFence.AdvanceAsync(connection, node, run.Token);
+            (tenants, heldTenants) = await GuardianRuns.TenantsToReconcileAsync(dataSources.Owner, run.Token);
+            start = await GuardianRuns.StartAsync(connection, runId, epoch, node, trigger, period, tenants, _options.DriftThreshold, run.Token);
+        }
+        var (started, abandoned) = start;
         if (abandoned > 0)
         {
             FairlaneMetrics.GuardianRunsAbandoned.Inc(abandoned);
@@ -112,7 +119,7 @@ internal sealed partial class GuardianRunner(
         }
         LogStarted(logger, runId, epoch, tenants.Count, heldTenants, trigger);
 
-        var (outcome, failed) = await WaitForFleetAsync(held, connection, runId, tenants.Count, run, cancellationToken);
+        var (outcome, failed) = await WaitForFleetAsync(held, runId, tenants.Count, run, cancellationToken);
         var status = outcome switch
         {
             GuardianOutcome.Completed => "completed",
@@ -120,7 +127,7 @@ internal sealed partial class GuardianRunner(
             _ => "cancelled",
         };
         // Recorded even when the run was cancelled, so the record says how it ended.
-        if (!await GuardianRuns.FinishAsync(dataSources.Owner, runId, epoch, status, CancellationToken.None))
+        if (!await FinishWithRetryAsync(runId, epoch, status, cancellationToken))
         {
             FairlaneMetrics.FencedWrites.Inc();
             outcome = GuardianOutcome.Fenced;
@@ -128,8 +135,10 @@ internal sealed partial class GuardianRunner(
         return Finish(outcome, runId, epoch, tenants.Count, clock.Elapsed, failed);
     }
 
-    // Completed once every tenant is done or failed; returns how many failed.
-    private async Task<(GuardianOutcome, int Failed)> WaitForFleetAsync(IRedLock held, NpgsqlConnection connection, Guid runId, int tenants,
+    // Completed once every tenant is done or failed; returns how many failed. Each poll takes a pooled
+    // connection of its own, and a poll that fails (PostgreSQL restarting) is tried again at the next one:
+    // the run goes on in the fleet meanwhile, and only Guardian:MaxRunMs ends the wait.
+    private async Task<(GuardianOutcome, int Failed)> WaitForFleetAsync(IRedLock held, Guid runId, int tenants,
         CancellationTokenSource run, CancellationToken stopping)
     {
         var poll = TimeSpan.FromMilliseconds(_options.PollMs);
@@ -144,8 +153,15 @@ internal sealed partial class GuardianRunner(
                     LogLost(logger, runId);
                     return (GuardianOutcome.Cancelled, 0);
                 }
-                var (done, failed) = await GuardianRuns.TenantsFinishedAsync(connection, runId, run.Token);
-                if (done + failed >= tenants) return (GuardianOutcome.Completed, failed);
+                try
+                {
+                    var (done, failed) = await GuardianRuns.TenantsFinishedAsync(dataSources.Owner, runId, run.Token);
+                    if (done + failed >= tenants) return (GuardianOutcome.Completed, failed);
+                }
+                catch (NpgsqlException ex) when (!run.IsCancellationRequested)
+                {
+                    LogPollFailed(logger, runId, ex.Message);
+                }
                 await Task.Delay(poll, run.Token);
             }
         }
@@ -153,6 +169,26 @@ internal sealed partial class GuardianRunner(
         {
             LogCapped(logger, runId, _options.MaxRunMs);
             return (GuardianOutcome.Cancelled, 0);
+        }
+    }
+
+    // The run's end is written even if PostgreSQL is briefly away; given up only on shutdown or after a
+    // minute, when the run stays 'running' and the next leader closes it as abandoned.
+    private async Task<bool> FinishWithRetryAsync(Guid runId, long epoch, string status, CancellationToken stopping)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        limit.CancelAfter(TimeSpan.FromMinutes(1));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GuardianRuns.FinishAsync(dataSources.Owner, runId, epoch, status, limit.Token);
+            }
+            catch (NpgsqlException ex) when (!limit.IsCancellationRequested)
+            {
+                LogPollFailed(logger, runId, ex.Message);
+                await Task.Delay(Engine.RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)), limit.Token);
+            }
         }
     }
 
@@ -182,6 +218,9 @@ internal sealed partial class GuardianRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No majority of Redis nodes granted the Guardian lock ({Reason}); no node may lead")]
     private static partial void LogNoQuorum(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Guardian run {RunId}: reading or recording its progress failed ({Reason}); trying again")]
+    private static partial void LogPollFailed(ILogger logger, Guid runId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Guardian run {RunId} lost its lock; cancelled")]
     private static partial void LogLost(ILogger logger, Guid runId);

@@ -78,9 +78,9 @@ internal static class GuardianRuns
     }
 
     /// <summary>Tenants reconciled and tenants failed (their job dead-lettered) so far: the run is over when they add up to its tenants.</summary>
-    public static async Task<(int Done, int Failed)> TenantsFinishedAsync(NpgsqlConnection connection, Guid runId, CancellationToken cancellationToken)
+    public static async Task<(int Done, int Failed)> TenantsFinishedAsync(NpgsqlDataSource owner, Guid runId, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("SELECT tenants_done, tenants_failed FROM guardian_runs WHERE id = @id", connection);
+        await using var cmd = owner.CreateCommand("SELECT tenants_done, tenants_failed FROM guardian_runs WHERE id = @id");
         cmd.Parameters.AddWithValue("id", runId);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetInt32(0), reader.GetInt32(1)) : (0, 0);

@@ -130,6 +130,31 @@ public sealed class RunCompletionTests
         Assert.Equal(0, await stack.Db.ScalarAsync<int>($"SELECT tenants_done FROM guardian_runs WHERE id = '{run}'"));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_leader_whose_database_sessions_are_cut_mid_run_still_ends_its_run()
+    {
+        // Regression (found by the chaos run): the leader polled the run's progress on one connection held
+        // for the whole run; a PostgreSQL restart broke it, the error escaped the run and left it 'running'.
+        await using var stack = await WorkerStack.StartAsync(1, 6, "--Guardian:PollMs=50", "--Guardian:LockTtlMs=5000",
+            $"--Guardian:MaxRunMs={MaxRunMs}", "--Engine:ArtificialHandlerDelayMs=1500");
+        await stack.Db.RegisterTenantsAsync(["a", "b"]);
+        using var timeout = new CancellationTokenSource(TestTimeout);
+        var running = Runner(stack).RunAsync("manual", null, timeout.Token);
+        await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>("SELECT count(*) FROM guardian_runs WHERE status = 'running'"),
+            n => n == 1, TimeSpan.FromSeconds(30), "the run to start");
+
+        // What a restart does to the node's owner sessions in this database (the test's own only).
+        var cut = await stack.Db.ScalarAsync<long>("""
+            SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = 'fairlane-owner' AND pid <> pg_backend_pid()) t
+            """);
+
+        var report = await running;
+        Assert.True(cut > 0, "no owner session was there to cut");
+        Assert.Equal(GuardianOutcome.Completed, report.Outcome);
+        Assert.Equal("completed 2 2 0", await RunRowAsync(stack, report.RunId));
+    }
+
     [Fact]
     public async Task A_run_a_dead_leader_left_running_is_closed_as_abandoned_by_the_next_leader()
     {

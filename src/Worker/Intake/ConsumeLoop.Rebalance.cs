@@ -44,6 +44,47 @@ internal sealed partial class ConsumeLoop
         logger.LogWarning("Lost {Count} partition(s) without commit: {Partitions}", partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
     }
 
+    // Local and non-blocking: librdkafka commits stored offsets in the background (OnCommitted reports how it went).
+    private void Store(IConsumer<string?, byte[]?> consumer, IReadOnlyList<(PartitionKey Partition, long Offset)> commits)
+    {
+        foreach (var (partition, offset) in commits)
+        {
+            try
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(partition.Topic, partition.Partition, offset));
+            }
+            catch (KafkaException ex)
+            {
+                // Not assigned any more (a revoke is under way): the revoke commits it, or the next owner re-reads.
+                engine.CommitFailed(partition);
+                logger.LogDebug("Storing offset {Offset} of {Partition} failed: {Reason}", offset, partition, ex.Error.Reason);
+            }
+        }
+    }
+
+    // The background commits' outcome, served on the consume thread by Consume().
+    private void OnCommitted(CommittedOffsets committed)
+    {
+        var done = new List<(PartitionKey Partition, long Offset)>();
+        foreach (var result in committed.Offsets)
+        {
+            var partition = new PartitionKey(result.Topic, result.Partition.Value);
+            if (result.Error.IsError || committed.Error.IsError)
+            {
+                engine.CommitFailed(partition);
+                logger.LogWarning("Offset commit of {Partition} failed: {Reason}", partition,
+                    result.Error.IsError ? result.Error.Reason : committed.Error.Reason);
+                continue;
+            }
+            if (result.Offset.IsSpecial) continue;
+            done.Add((partition, result.Offset.Value));
+            FairlaneMetrics.CommittedOffset.WithLabels(result.Topic, result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Set(result.Offset.Value);
+        }
+        if (done.Count > 0) engine.Committed(done);
+    }
+
+    // Synchronous, for a revoke and for shutdown: the offsets must be committed before the next owner starts.
     private void Commit(IConsumer<string?, byte[]?> consumer, IReadOnlyList<(PartitionKey Partition, long Offset)> commits)
     {
         if (commits.Count == 0) return;

@@ -16,9 +16,9 @@ namespace Fairlane.Worker.Intake;
 /// the fleet on their own (one group for all topics balances partition counts, and a joining node
 /// can end up with only idle topics). A consumer never waits on a handler:
 /// each record is decoded and handed to the fair engine (memory or park) or to the dead-letter
-/// topic, and the loop goes back to Consume. Completed offsets are committed every
-/// <c>Kafka:CommitIntervalMs</c> (by this loop, not librdkafka's auto-commit); the buffered count
-/// and bytes pause and resume the partitions.
+/// topic, and the loop goes back to Consume. Completed offsets are stored by this loop and committed
+/// by librdkafka in the background every <c>Kafka:CommitIntervalMs</c>, so a slow coordinator never
+/// stalls consumption; the buffered count and bytes pause and resume the partitions.
 /// </summary>
 internal sealed partial class ConsumeLoop(
     KafkaClientFactory kafka,
@@ -49,6 +49,7 @@ internal sealed partial class ConsumeLoop(
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+            .SetOffsetsCommittedHandler((_, committed) => OnCommitted(committed))
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => OnLog(message))
             .Build();
@@ -78,7 +79,7 @@ internal sealed partial class ConsumeLoop(
                 pausedPartitions = ApplyBackpressure(consumer, pausedPartitions);
                 if (Stopwatch.GetElapsedTime(lastCommit) >= commitInterval)
                 {
-                    Commit(consumer, engine.TakeCommits(topic));
+                    Store(consumer, engine.TakeCommits(topic));
                     lastCommit = Stopwatch.GetTimestamp();
                 }
                 if (Stopwatch.GetElapsedTime(lastLag) >= LagInterval)

@@ -27,10 +27,14 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             BootstrapServers = o.BootstrapServers,
             GroupId = groupId,
             ClientId = $"fairlane-{worker.Value.NodeId}",
-            // The consume loop commits the lowest incomplete offset itself every Kafka:CommitIntervalMs,
-            // so a crash re-delivers, never skips; auto-commit would only add a second, idle timer
-            // (https://docs.confluent.io/kafka-clients/dotnet/current/overview.html).
-            EnableAutoCommit = false,
+            // The consume loop stores the lowest incomplete offset of each partition (never one past an
+            // unfinished event, so a crash re-delivers, never skips), and librdkafka's background thread
+            // commits what is stored every Kafka:CommitIntervalMs. A synchronous commit on the consume
+            // thread would stall consumption whenever the group coordinator is slow to answer, e.g. for
+            // a whole rebalance while the group waits out a dead member's session
+            // (https://docs.confluent.io/kafka-clients/dotnet/current/overview.html#store-offsets).
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = o.CommitIntervalMs,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,

@@ -50,7 +50,7 @@ internal sealed class ChaosRun(RunRequest request)
         await using var db = await RunDatabase.CreateAsync(servers, _run.FairlaneDatabase, cancellationToken);
         Console.WriteLine($"seeding {plan.Tenants.Count} tenants × {plan.ProductsPerTenant} products × {TenantChannel.All.Count} channels");
         await new CatalogSeeder(simulator, _run.CredentialKey).SeedAsync(db, plan, setUpSimulator: true, null, cancellationToken);
-        await DisableLevelChannelAsync(db, cancellationToken);
+        await ShapeCatalogueAsync(db, cancellationToken);
 
         await using var fleet = WorkerFleet.Start(_run, db, servers, kafka.BootstrapServers, s, folder, new Dictionary<string, string>
         {
@@ -88,12 +88,16 @@ internal sealed class ChaosRun(RunRequest request)
     }
 
     // The channel the levels arrive on reports only: Sync skips it and the Guardian does not read it,
-    // so the stock it last reported is the Watcher's alone (see StockModel).
-    private static async Task DisableLevelChannelAsync(RunDatabase db, CancellationToken cancellationToken)
+    // so the stock it last reported is the Watcher's alone (see StockModel). And one tenant is gone.
+    private static async Task ShapeCatalogueAsync(RunDatabase db, CancellationToken cancellationToken)
     {
         await using var cmd = db.Owner.CreateCommand("UPDATE channels SET status = 'disabled' WHERE id = @channel");
         cmd.Parameters.AddWithValue("channel", ChaosTraffic.LevelChannel.Id);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+        // The tenant-deleted poison records are about a tenant that was unregistered before the run.
+        await using var departed = db.Owner.CreateCommand("INSERT INTO tenants (id, name, status) VALUES (@id, 'unregistered before the run', 'deleted')");
+        departed.Parameters.AddWithValue("id", PoisonCatalogue.DeletedTenant);
+        await departed.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Waits until every acknowledged report is in the ledger, the park is empty and no Guardian run is open.</summary>

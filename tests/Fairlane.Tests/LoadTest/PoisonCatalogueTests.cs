@@ -31,6 +31,7 @@ public sealed class PoisonCatalogueTests
         }
         Assert.Equal("stock.teleported", Decoded(DeadLetterReasons.UnknownType).Type);
         Assert.Equal("ghost-003", Decoded(DeadLetterReasons.UnknownTenant).TenantId);
+        Assert.Equal(PoisonCatalogue.DeletedTenant, Decoded(DeadLetterReasons.TenantDeleted).TenantId);
         var change = EnvelopeCodec.ReadPayload(Decoded(DeadLetterReasons.PermanentFailure), FairlaneJsonContext.Default.StockChanged);
         Assert.Null(change.Quantity);
         Assert.Null(change.Delta);
@@ -40,7 +41,7 @@ public sealed class PoisonCatalogueTests
     [Fact]
     public void Every_kind_of_the_catalogue_builds_and_an_unknown_kind_does_not()
     {
-        Assert.Equal(8, PoisonCatalogue.Kinds.Distinct().Count());
+        Assert.Equal(9, PoisonCatalogue.Kinds.Distinct().Count());
         Assert.All(PoisonCatalogue.Kinds, k => Assert.Equal(k, PoisonCatalogue.Build(k, "chaos-001", 0, Now, 1024).Reason));
         Assert.Throws<ArgumentOutOfRangeException>(() => PoisonCatalogue.Build("retries-exhausted", "chaos-001", 0, Now, 1024));
     }

@@ -1,7 +1,7 @@
 using Fairlane.Agents.Storage;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.LoadTest.Baseline;
 using Fairlane.LoadTest.Load;
 using Fairlane.LoadTest.Measurement;

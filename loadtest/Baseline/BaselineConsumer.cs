@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Confluent.Kafka;
-using Fairlane.Contracts.Kafka;
+using Fairlane.Producing;
 
 namespace Fairlane.LoadTest.Baseline;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.LoadTest.Reporting;
 using Fairlane.LoadTest.Seeding;
 using Fairlane.LoadTest.Stack;

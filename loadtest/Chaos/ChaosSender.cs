@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.LoadTest.Load;
 using Fairlane.LoadTest.Scenarios;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.LoadTest.Scenarios;
 
 namespace Fairlane.LoadTest.Load;

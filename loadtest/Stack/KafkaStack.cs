@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Fairlane.Contracts.Kafka;
+using Fairlane.Producing;
 using Fairlane.DevKafka;
 
 namespace Fairlane.LoadTest.Stack;

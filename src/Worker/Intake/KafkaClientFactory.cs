@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Fairlane.Contracts.Kafka;
+using Fairlane.Producing;
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Hosting;

@@ -4,7 +4,7 @@ using Fairlane.Agents.Storage;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;

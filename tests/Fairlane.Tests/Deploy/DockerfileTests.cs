@@ -1,4 +1,4 @@
-using Fairlane.Contracts.Kafka;
+using Fairlane.Producing;
 using Fairlane.Worker.Cli;
 
 namespace Fairlane.Tests.Deploy;

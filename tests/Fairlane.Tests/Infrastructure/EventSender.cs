@@ -1,5 +1,5 @@
 using Fairlane.Contracts.Events;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 
 namespace Fairlane.Tests.Infrastructure;
 

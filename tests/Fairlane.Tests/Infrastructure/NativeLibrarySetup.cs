@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Fairlane.Contracts.Kafka;
+using Fairlane.Producing;
 
 namespace Fairlane.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.DevKafka;
 
 namespace Fairlane.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Fairlane.Contracts.Kafka;
+using Fairlane.Producing;
 
 namespace Fairlane.DevKafka.Native;
 

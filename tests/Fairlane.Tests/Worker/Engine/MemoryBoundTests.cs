@@ -1,6 +1,6 @@
 using System.Globalization;
 using Fairlane.Contracts;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using Fairlane.Contracts;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using Fairlane.Worker.Observability;

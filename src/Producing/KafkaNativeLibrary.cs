@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Fairlane.Contracts.Kafka;
+namespace Fairlane.Producing;
 
 /// <summary>
 /// Loads the librdkafka build that runs on this machine before any Kafka client is created.

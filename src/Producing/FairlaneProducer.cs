@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
-using Fairlane.Contracts.Kafka;
 
-namespace Fairlane.Contracts.Producing;
+namespace Fairlane.Producing;
 
 /// <summary>
 /// The tenant-keyed producer every Fairlane producer integrates through. It keys each record by

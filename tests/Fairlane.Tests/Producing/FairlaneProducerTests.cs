@@ -1,7 +1,7 @@
 using Fairlane.Contracts.Events;
-using Fairlane.Contracts.Producing;
+using Fairlane.Producing;
 
-namespace Fairlane.Tests.Contracts;
+namespace Fairlane.Tests.Producing;
 
 // Validation happens before anything is sent, so no broker is needed (the bootstrap address is never dialled).
 public sealed class FairlaneProducerTests

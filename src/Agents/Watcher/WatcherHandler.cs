@@ -58,8 +58,12 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler
         return HandlerOutcome.Done;
     }
 
+    // Without a sequence the report's time orders it. A level no newer than the last report says
+    // nothing new; a delta in the same instant as the last report is another sale (channels often stamp
+    // whole seconds), so only an older delta is stale: a newer report already counted it. A webhook
+    // delivered twice has the same id, and the processed-events ledger skips it before this.
     private static bool IsStale(StockChanged change, DateTimeOffset occurredAt, MappedItem item) =>
         change.Sequence is { } sequence
             ? item.LastSequence is { } last && sequence <= last
-            : item.LastChangedAt is { } at && occurredAt <= at;
+            : item.LastChangedAt is { } at && (change.Delta is null ? occurredAt <= at : occurredAt < at);
 }

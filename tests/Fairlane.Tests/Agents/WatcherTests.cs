@@ -22,10 +22,11 @@ public sealed class WatcherTests
         return stack;
     }
 
-    private static EventEnvelope Webhook(string channel, string type, string item, int? quantity = null, int? delta = null, long? sequence = null) =>
+    private static EventEnvelope Webhook(string channel, string type, string item, int? quantity = null, int? delta = null, long? sequence = null,
+        DateTimeOffset? at = null) =>
         EnvelopeCodec.Create(Tenant, EventTypes.StockChanged,
             new StockChanged { ChannelId = channel, ChannelType = type, ExternalId = item, Quantity = quantity, Delta = delta, Sequence = sequence },
-            FairlaneJsonContext.Default.StockChanged);
+            FairlaneJsonContext.Default.StockChanged, occurredAt: at);
 
     private static Task WaitProcessedAsync(WorkerStack stack, params string[] eventIds) => Eventually.WaitAsync(
         () => stack.Db.ScalarAsync<long>($"SELECT count(*) FROM processed_events WHERE event_id IN ('{string.Join("','", eventIds)}')"),
@@ -58,6 +59,27 @@ public sealed class WatcherTests
         // Sync's own follow-ups (alert checks of the channels it could not reach) are relayed too.
         await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), n => n == 0,
             Deadline, "the outbox relayed in full");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Sales_reported_in_the_same_instant_all_count_and_an_older_one_after_a_newer_level_does_not()
+    {
+        // Regression: channels stamp whole seconds, and a second sale in the same second as the first
+        // was dropped as stale; only a report older than the last one is.
+        await using var stack = await StartAsync();
+        var second = DateTimeOffset.Parse("2026-11-27T10:00:01Z", System.Globalization.CultureInfo.InvariantCulture);
+        var sales = Enumerable.Range(0, 3).Select(_ => Webhook("web", "wix", "W-1", delta: -1, at: second)).ToList();
+        foreach (var e in sales) await stack.Producer.ProduceAsync(stack.Topics.Webhooks, e);
+        await WaitProcessedAsync(stack, [.. sales.Select(e => e.Id)]);
+        Assert.Equal(7, await Catalog.StockAsync(stack.Db, Tenant, "p1"));
+
+        // A level at a later second, then a sale stamped before it: the level already counts that sale.
+        var level = Webhook("web", "wix", "W-1", quantity: 4, at: second.AddSeconds(2));
+        var late = Webhook("web", "wix", "W-1", delta: -1, at: second.AddSeconds(1));
+        foreach (var e in new[] { level, late }) await stack.Producer.ProduceAsync(stack.Topics.Webhooks, e);
+        await WaitProcessedAsync(stack, level.Id, late.Id);
+        Assert.Equal(6, await Catalog.StockAsync(stack.Db, Tenant, "p1")); // 5 → 4 on the web shop: one more sold
+        Assert.Equal(4, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
     }
 
     [Fact]

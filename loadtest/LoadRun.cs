@@ -14,7 +14,18 @@ namespace Fairlane.LoadTest;
 
 /// <summary>What the command line asked for.</summary>
 internal sealed record RunRequest(Scenario Scenario, ScenarioSettings Settings, string? Bootstrap, bool Check, string ResultsRoot,
-    bool KeepDatabases, LocalServers Servers, string CommandLine);
+    bool KeepDatabases, LocalServers Servers, string CommandLine)
+{
+    /// <summary>Creates the run's results folder (<c>{started}-{scenario}</c> under the results root) and announces the run.</summary>
+    public string StartResults(string runId, DateTimeOffset startedAt)
+    {
+        var folder = Path.Combine(ResultsRoot, $"{startedAt:yyyyMMdd-HHmmss}-{Scenario.Name}");
+        Directory.CreateDirectory(folder);
+        Console.WriteLine($"fairlane-loadtest {Scenario.Name} (run {runId}): {Scenario.Summary}");
+        Console.WriteLine($"results: {folder}");
+        return folder;
+    }
+}
 
 /// <summary>
 /// One run of a scenario against the real stack: local PostgreSQL and Redis, Kafka (embedded or
@@ -35,10 +46,7 @@ internal sealed class LoadRun(RunRequest request)
         var scenario = request.Scenario;
         var plan = scenario.Plan(_s);
         var startedAt = DateTimeOffset.UtcNow;
-        var folder = Path.Combine(request.ResultsRoot, $"{startedAt:yyyyMMdd-HHmmss}-{scenario.Name}");
-        Directory.CreateDirectory(folder);
-        Console.WriteLine($"fairlane-loadtest {scenario.Name} (run {_run.Id}): {scenario.Summary}");
-        Console.WriteLine($"results: {folder}");
+        var folder = request.StartResults(_run.Id, startedAt);
 
         await request.Servers.EnsureUpAsync(cancellationToken);
         using var kafka = KafkaStack.Start(request.Bootstrap);

@@ -33,10 +33,7 @@ internal sealed class ChaosRun(RunRequest request)
         var schedule = FaultSchedule.For(s.Duration, s.Workers, brokers: 3, RedisNodes);
         var plan = scenario.Plan(s);
         var startedAt = DateTimeOffset.UtcNow;
-        var folder = Path.Combine(request.ResultsRoot, $"{startedAt:yyyyMMdd-HHmmss}-{scenario.Name}");
-        Directory.CreateDirectory(folder);
-        Console.WriteLine($"fairlane-loadtest {scenario.Name} (run {_run.Id}): {scenario.Summary}");
-        Console.WriteLine($"results: {folder}");
+        var folder = request.StartResults(_run.Id, startedAt);
 
         await using var redis = await PrivateRedisNodes.StartAsync(RedisNodes, cancellationToken);
         await using var postgres = await PrivatePostgres.StartAsync(cancellationToken);

@@ -4,6 +4,7 @@ using Fairlane.Worker.Guardian;
 using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Admin;
 

@@ -4,6 +4,7 @@ using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Bus;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Cli;
 
@@ -115,7 +116,7 @@ internal static class FairlaneCli
 
     private static int PrintVersion()
     {
-        Console.WriteLine(Hosting.BuildVersion.Current);
+        Console.WriteLine(Infrastructure.BuildVersion.Current);
         return ExitCodes.Ok;
     }
 

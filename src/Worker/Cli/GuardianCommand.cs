@@ -4,6 +4,7 @@ using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Guardian;
 using Fairlane.Worker.Hosting;
 using Npgsql;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Cli;
 

@@ -3,6 +3,7 @@ using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Cli;
 

@@ -6,6 +6,7 @@ using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Intake;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Engine;
 
@@ -23,7 +24,7 @@ internal sealed partial class Dispatcher(
 
     // A worker that dies stops the node rather than leave it quietly a worker short.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Hosting.ServiceLoops.RunAsync("The worker pool",
+        ServiceLoops.RunAsync("The worker pool",
             Enumerable.Range(0, _options.Workers).Select(_ => (Func<CancellationToken, Task>)(ct => Task.Run(() => WorkAsync(ct), ct))).ToList(),
             stoppingToken);
 

@@ -5,6 +5,7 @@ using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Engine;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RedLockNet;
 using RedLockNet.SERedis;
 using RedLockNet.SERedis.Configuration;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Guardian;
 

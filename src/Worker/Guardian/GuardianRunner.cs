@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
 using RedLockNet;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Guardian;
 

@@ -1,5 +1,6 @@
 using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Intake;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Health;
 

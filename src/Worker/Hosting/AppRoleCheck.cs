@@ -1,6 +1,7 @@
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Hosting;
 

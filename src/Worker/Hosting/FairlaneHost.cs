@@ -21,6 +21,7 @@ using Fairlane.Worker.Intake;
 using Fairlane.Worker.Observability;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Hosting;
 

@@ -1,6 +1,7 @@
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Migrations;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting.Systemd;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Hosting;
 

@@ -7,6 +7,7 @@ using Fairlane.Partitioning.Offsets;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Observability;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Intake;
 
@@ -37,7 +38,7 @@ internal sealed partial class ConsumeLoop(
     // librdkafka's Consume blocks; give each consumer a thread of its own rather than a pool thread.
     // A consumer that dies (a fatal Kafka error, a bug) stops the node rather than leave its topic unread.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Hosting.ServiceLoops.RunAsync("The consume loop",
+        ServiceLoops.RunAsync("The consume loop",
             handlers.Topics.Select(topic => (Func<CancellationToken, Task>)(ct => Task.Factory.StartNew(() => Run(topic, ct),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).ToList(),
             stoppingToken);

@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Fairlane.Contracts;
 using Fairlane.Worker.Observability;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Intake;
 

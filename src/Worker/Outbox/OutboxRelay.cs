@@ -7,6 +7,7 @@ using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Outbox;
 

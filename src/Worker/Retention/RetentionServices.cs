@@ -2,6 +2,7 @@ using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Intake;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Retention;
 

@@ -1,4 +1,5 @@
 using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Tenants;
 

@@ -1,5 +1,6 @@
 using Fairlane.Worker.Hosting;
 using StackExchange.Redis;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Tenants;
 

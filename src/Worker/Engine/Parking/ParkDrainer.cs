@@ -3,6 +3,7 @@ using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Engine.Parking;
 
@@ -107,7 +108,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
             Headers = row.Headers,
             Envelope = decoded.Envelope!,
             Handler = handler,
-            ProducedAt = Intake.RecordHeaders.ProducedAt(row.Headers),
+            ProducedAt = RecordHeaders.ProducedAt(row.Headers),
         };
     }
 }

@@ -3,6 +3,7 @@ using Fairlane.Partitioning.Offsets;
 using Fairlane.Worker.Hosting;
 using Npgsql;
 using NpgsqlTypes;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Engine.Parking;
 

@@ -1,6 +1,7 @@
 using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Tests.Worker.Hosting;
 

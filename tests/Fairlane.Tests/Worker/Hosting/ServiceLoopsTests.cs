@@ -2,6 +2,7 @@ using Fairlane.Tests.Infrastructure;
 using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Tests.Worker.Hosting;
 

@@ -2,7 +2,7 @@ using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Infrastructure;
 
 /// <summary>
 /// The two PostgreSQL pools: the application role (tenant work, under row-level security) and the

@@ -1,4 +1,4 @@
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Infrastructure;
 
 internal static class HostFaults
 {

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Infrastructure;
 
 internal static class BuildVersion
 {

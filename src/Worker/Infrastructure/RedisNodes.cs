@@ -2,7 +2,7 @@ using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Infrastructure;
 
 /// <summary>
 /// One multiplexer per independent Redis node (RedLock needs them separate, never a cluster).

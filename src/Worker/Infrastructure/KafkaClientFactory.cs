@@ -3,7 +3,7 @@ using Fairlane.Producing;
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Fairlane.Worker.Intake;
+namespace Fairlane.Worker.Infrastructure;
 
 /// <summary>Builds the Kafka clients of this node from <see cref="KafkaOptions"/>.</summary>
 internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<WorkerOptions> worker)

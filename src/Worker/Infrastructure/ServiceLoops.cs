@@ -1,4 +1,4 @@
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Infrastructure;
 
 /// <summary>
 /// Runs a service's loops (one consumer per topic, one per worker), each meant to last until the

@@ -33,7 +33,7 @@ public sealed class AlertStore(IEventBus bus)
         if (!await reader.ReadAsync(cancellationToken)) return null;
         var alert = new Alert(reader.GetInt64(0), kind, subject, severity, message, reader.GetFieldValue<DateTimeOffset>(1));
         var notice = new BusNotice(BusNotice.AlertRaised, context.TenantId, alert.CreatedAt,
-            JsonSerializer.SerializeToElement(alert, AgentsJsonContext.Default.Alert));
+            JsonSerializer.SerializeToElement(alert, AlertJsonContext.Default.Alert));
         context.AfterCommit.Add(ct => bus.PublishAsync(notice, ct));
         return alert;
     }

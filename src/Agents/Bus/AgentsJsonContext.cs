@@ -1,12 +1,10 @@
 using System.Text.Json.Serialization;
-using Fairlane.Agents.Alerting;
 
 namespace Fairlane.Agents.Bus;
 
 /// <summary>Source-generated JSON for what the agents publish and store.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BusNotice))]
-[JsonSerializable(typeof(Alert))]
 [JsonSerializable(typeof(SyncCompletedNotice))]
 [JsonSerializable(typeof(List<ChannelSyncResult>))]
 public sealed partial class AgentsJsonContext : JsonSerializerContext;

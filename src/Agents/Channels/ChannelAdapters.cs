@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Fairlane.Agents.Channels.Resilience;
 
 namespace Fairlane.Agents.Channels;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Fairlane.Agents.Channels.Credentials;
 
 namespace Fairlane.Agents.Channels;
 

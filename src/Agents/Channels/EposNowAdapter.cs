@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Serialization;
-using Fairlane.Agents.Channels.Resilience;
 
 namespace Fairlane.Agents.Channels;
 

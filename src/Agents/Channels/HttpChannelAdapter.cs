@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Fairlane.Agents.Channels.Resilience;
 
 namespace Fairlane.Agents.Channels;
 

@@ -1,5 +1,4 @@
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Credentials;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,5 @@
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Resilience;
 using Fairlane.Worker.Observability;
 
 namespace Fairlane.Worker.Channels;

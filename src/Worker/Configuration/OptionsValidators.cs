@@ -167,7 +167,7 @@ internal sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
     {
         try
         {
-            _ = Fairlane.Agents.Channels.Credentials.CredentialProtector.FromBase64(o.CredentialKey);
+            _ = Fairlane.Agents.Channels.CredentialProtector.FromBase64(o.CredentialKey);
             return ValidateOptionsResult.Success;
         }
         catch (InvalidOperationException ex)
@@ -177,9 +177,9 @@ internal sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
     }
 }
 
-internal sealed class ChannelResilienceOptionsValidator : IValidateOptions<Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions>
+internal sealed class ChannelResilienceOptionsValidator : IValidateOptions<Fairlane.Agents.Channels.ChannelResilienceOptions>
 {
-    public ValidateOptionsResult Validate(string? name, Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions o)
+    public ValidateOptionsResult Validate(string? name, Fairlane.Agents.Channels.ChannelResilienceOptions o)
     {
         var problems = o.Validate();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -1,5 +1,4 @@
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Credentials;
 using Fairlane.Agents.Storage;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts;

@@ -25,8 +25,8 @@ internal static class FairlaneSettings
         Check<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
         Check<AgentOptions, AgentOptionsValidator>(AgentOptions.Section);
         Check<ChannelOptions, ChannelOptionsValidator>(ChannelOptions.Section);
-        Check<Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions, ChannelResilienceOptionsValidator>(
-            Fairlane.Agents.Channels.Resilience.ChannelResilienceOptions.Section);
+        Check<Fairlane.Agents.Channels.ChannelResilienceOptions, ChannelResilienceOptionsValidator>(
+            Fairlane.Agents.Channels.ChannelResilienceOptions.Section);
         Check<GuardianOptions, GuardianOptionsValidator>(GuardianOptions.Section);
         Check<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
         Check<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);

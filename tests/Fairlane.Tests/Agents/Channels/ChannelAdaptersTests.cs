@@ -1,5 +1,4 @@
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Resilience;
 
 namespace Fairlane.Tests.Agents.Channels;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Resilience;
 using Fairlane.ChannelSimulator;
 using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Resilience;
 using Fairlane.ChannelSimulator;
 using Fairlane.Tests.Infrastructure;
 using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;

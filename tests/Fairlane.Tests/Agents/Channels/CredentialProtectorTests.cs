@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Channels.Credentials;
 
 namespace Fairlane.Tests.Agents.Channels;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Polly.CircuitBreaker;
 
-namespace Fairlane.Agents.Channels.Resilience;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// The circuit breaker of every channel this node has called: its state now, and an event on each

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Fairlane.Agents.Channels.Credentials;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// Encrypts channel credentials for the <c>channels.credentials</c> column with AES-256-GCM under

@@ -1,4 +1,4 @@
-namespace Fairlane.Agents.Channels.Resilience;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// Hears every channel call attempt, for metrics (the Worker counts them in Prometheus; this project

@@ -1,4 +1,4 @@
-namespace Fairlane.Agents.Channels.Resilience;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>A channel's circuit breaker state. The numbers are the values of the fairlane_channel_breaker_state gauge.</summary>
 public enum ChannelBreakerState

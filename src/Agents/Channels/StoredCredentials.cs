@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Fairlane.Agents.Channels.Credentials;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>The plaintext inside an encrypted credentials value (JSON, so fields can be added later).</summary>
 internal sealed record StoredCredentials(

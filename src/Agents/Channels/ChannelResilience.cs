@@ -4,7 +4,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Fairlane.Agents.Channels.Resilience;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// Runs channel calls through a Polly pipeline of their own tenant's channel — retry (outermost),

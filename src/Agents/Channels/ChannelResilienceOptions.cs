@@ -1,4 +1,4 @@
-namespace Fairlane.Agents.Channels.Resilience;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// Retries, circuit breaker and timeouts around every channel call (one pipeline per tenant's

@@ -1,4 +1,4 @@
-namespace Fairlane.Agents.Channels.Credentials;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>A channel's stored credentials cannot be read with the configured key; the message says why and what to do.</summary>
 public sealed class CredentialDecryptionException : Exception

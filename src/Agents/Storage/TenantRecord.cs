@@ -1,14 +1,15 @@
+using Fairlane.Agents.Tenants;
 using Npgsql;
 
 namespace Fairlane.Agents.Storage;
 
 /// <summary>A tenant's status and limits as stored in the tenants table, with its jobs this month.</summary>
 public sealed record TenantRecord(
-    string Id, string Status, int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth, long? MonthlyBudget = null, long JobsThisMonth = 0)
+    string Id, TenantStatus Status, int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth, long? MonthlyBudget = null, long JobsThisMonth = 0)
 {
-    public bool IsActive => Status == "active";
-    public bool IsPaused => Status == "paused";
-    public bool IsDeleted => Status == "deleted";
+    public bool IsActive => Status == TenantStatus.Active;
+    public bool IsPaused => Status == TenantStatus.Paused;
+    public bool IsDeleted => Status == TenantStatus.Deleted;
 
     /// <summary>The tenant used up its monthly job budget.</summary>
     public bool OverBudget => MonthlyBudget is { } budget && JobsThisMonth >= budget;
@@ -35,16 +36,6 @@ public sealed record TenantRecord(
         return tenants;
     }
 
-    /// <summary>Registers tenants that do not exist yet, with default settings (fleet-wide: the owner's connection).</summary>
-    public static async Task RegisterMissingAsync(NpgsqlDataSource owner, IEnumerable<string> ids, string name, CancellationToken cancellationToken)
-    {
-        await using var cmd = owner.CreateCommand(
-            "INSERT INTO tenants (id, name) SELECT t, @name FROM unnest(@ids) AS t ON CONFLICT (id) DO NOTHING");
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("ids", ids.ToArray()));
-        cmd.Parameters.AddWithValue("name", name);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private const string SelectColumns = """
         SELECT t.id, t.status, t.weight, t.concurrency, t.rate_limit_per_second, t.max_queue_depth, t.monthly_budget, coalesce(u.jobs, 0)
         FROM tenants t
@@ -52,7 +43,7 @@ public sealed record TenantRecord(
         """;
 
     private static TenantRecord Read(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3),
+        r.GetString(0), TenantStatusText.Parse(r.GetString(1)), r.GetInt32(2), r.GetInt32(3),
         r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt32(5),
         r.IsDBNull(6) ? null : r.GetInt64(6), r.GetInt64(7));
 }

@@ -1,3 +1,4 @@
+using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Guardian;
@@ -33,7 +34,7 @@ internal static class AdminEndpoints
         {
             TenantRules.CheckId(id);
             var (record, limits, queued, inFlight) = engine.TenantState(id);
-            return Results.Json(new EngineTenantView(id, worker.Value.NodeId, record is not null, record?.Status, record?.IsHeld ?? false,
+            return Results.Json(new EngineTenantView(id, worker.Value.NodeId, record is not null, record?.Status.ToText(), record?.IsHeld ?? false,
                 limits.Weight, limits.Concurrency, limits.RatePerSecond, limits.MaxQueueDepth, queued, inFlight),
                 AdminJsonContext.Default.EngineTenantView);
         });

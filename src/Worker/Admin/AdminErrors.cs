@@ -1,5 +1,5 @@
+using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Engine;
-using Fairlane.Worker.Tenants;
 
 namespace Fairlane.Worker.Admin;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Fairlane.Worker.Tenants;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Admin;
 

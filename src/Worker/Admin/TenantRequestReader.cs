@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Fairlane.Worker.Tenants;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Admin;
 

@@ -53,7 +53,10 @@ internal static class ProduceCommand
             return;
         }
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(owner);
-        await Agents.Storage.TenantRecord.RegisterMissingAsync(dataSource, Enumerable.Range(0, tenants).Select(DemoTenant), "Demo tenant", CancellationToken.None);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await Agents.Tenants.TenantLifecycle.RegisterMissingAsync(connection, tx, Enumerable.Range(0, tenants).Select(DemoTenant), "Demo tenant", CancellationToken.None);
+        await tx.CommitAsync();
     }
 
     private static StockChanged DemoEvent(int i) => new()

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Fairlane.Worker.Tenants;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Cli;
 

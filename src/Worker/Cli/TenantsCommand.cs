@@ -1,3 +1,4 @@
+using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
@@ -47,7 +48,7 @@ internal static class TenantsCommand
         await using var owner = NpgsqlDataSource.Create(postgres.OwnerConnectionString);
         await using var nodes = new RedisNodes(redis);
         var administration = new TenantAdministration(
-            new TenantStore(owner), new TenantChangeNotices(nodes, redis, loggers.CreateLogger<TenantChangeNotices>()),
+            owner, new TenantChangeNotices(nodes, redis, loggers.CreateLogger<TenantChangeNotices>()),
             loggers.CreateLogger<TenantAdministration>());
         var output = new TenantsOutput(Console.Out, line.Has(Json));
         var ct = CancellationToken.None;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Admin;
-using Fairlane.Worker.Tenants;
 
 namespace Fairlane.Worker.Cli;
 
@@ -18,7 +18,7 @@ internal sealed class TenantsOutput(TextWriter writer, bool json)
         if (headline is not null) writer.WriteLine(headline);
         Row("id", tenant.Id);
         Row("name", tenant.Name.Length > 0 ? tenant.Name : "-");
-        Row("status", tenant.Status);
+        Row("status", tenant.Status.ToText());
         Row("weight", Number(tenant.Weight));
         Row("concurrency", Number(tenant.Concurrency));
         Row("rate limit", tenant.RatePerSecond is { } rate ? $"{Number(rate)} events/s" : "none");
@@ -43,7 +43,7 @@ internal sealed class TenantsOutput(TextWriter writer, bool json)
         string[] header = ["ID", "STATUS", "WEIGHT", "CONCURRENCY", "RATE/S", "MAX QUEUE", "BUDGET", "NAME"];
         var rows = tenants.Select(t => new[]
         {
-            t.Id, t.Status, Number(t.Weight), Number(t.Concurrency),
+            t.Id, t.Status.ToText(), Number(t.Weight), Number(t.Concurrency),
             t.RatePerSecond is { } r ? Number(r) : "-", t.MaxQueueDepth is { } q ? Number(q) : "-",
             t.MonthlyBudget is { } b ? Number(b) : "-", t.Name,
         }).ToList();

@@ -15,9 +15,9 @@ internal static class TenantAdministrationExtensions
     {
         var services = builder.Services;
         services.AddSingleton<TenantRefreshRequests>();
-        services.AddSingleton(sp => new TenantStore(sp.GetRequiredService<DataSources>().Owner));
         services.AddSingleton<TenantChangeNotices>();
-        services.AddSingleton<TenantAdministration>();
+        services.AddSingleton(sp => new TenantAdministration(sp.GetRequiredService<DataSources>().Owner,
+            sp.GetRequiredService<TenantChangeNotices>(), sp.GetRequiredService<ILogger<TenantAdministration>>()));
         services.AddHostedService<TenantChangeListener>();
         return builder;
     }

@@ -1,5 +1,5 @@
 using Fairlane.Worker.Cli;
-using Fairlane.Worker.Tenants;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Tests.Worker.Tenants;
 

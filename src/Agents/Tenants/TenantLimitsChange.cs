@@ -1,4 +1,4 @@
-namespace Fairlane.Worker.Tenants;
+namespace Fairlane.Agents.Tenants;
 
 /// <summary>A change to one optional limit: keep it (the default), clear it, or set it.</summary>
 internal readonly record struct OptionalLimit<T>(bool IsChanged, T? Value) where T : struct

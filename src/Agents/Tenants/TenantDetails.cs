@@ -1,12 +1,12 @@
 using System.Text.Json.Serialization;
 
-namespace Fairlane.Worker.Tenants;
+namespace Fairlane.Agents.Tenants;
 
 /// <summary>A tenant as an operator sees it: the whole <c>tenants</c> row.</summary>
 internal sealed record TenantDetails(
     string Id,
     string Name,
-    string Status,
+    [property: JsonConverter(typeof(TenantStatusJsonConverter))] TenantStatus Status,
     int Weight,
     int Concurrency,
     double? RatePerSecond,
@@ -17,4 +17,8 @@ internal sealed record TenantDetails(
 {
     [JsonIgnore]
     public TenantLimitValues Limits => new(Weight, Concurrency, RatePerSecond, MaxQueueDepth, MonthlyBudget);
+
+    /// <summary>What a change may set: everything but the id and the timestamps.</summary>
+    [JsonIgnore]
+    public TenantRow Row => new(Name, Status, Limits);
 }

@@ -1,6 +1,6 @@
 using Fairlane.Contracts;
 
-namespace Fairlane.Worker.Tenants;
+namespace Fairlane.Agents.Tenants;
 
 /// <summary>
 /// What a tenant's id, name and limits may be. The ranges match the <c>tenants</c> CHECK constraints, so a

@@ -1,6 +1,9 @@
-namespace Fairlane.Worker.Tenants;
+namespace Fairlane.Agents.Tenants;
 
-/// <summary>Why an administration request was refused; the admin API and the CLI map each to a status or exit code.</summary>
+/// <summary>
+/// Why a tenant lifecycle change was refused. The admin API and the CLI map each to a status or exit code; the
+/// control-topic handler dead-letters Invalid commands and takes the others as commands with nothing to change.
+/// </summary>
 internal enum TenantAdminProblem
 {
     /// <summary>A value is out of range or malformed; <see cref="TenantAdminException.Field"/> names it.</summary>
@@ -33,7 +36,7 @@ internal static class TenantErrors
 
     public static TenantAdminException AlreadyRegistered(TenantDetails tenant) =>
         new(TenantAdminProblem.Conflict, "id",
-            $"Tenant '{tenant.Id}' is already registered (status {tenant.Status}); change its limits instead of registering it again.");
+            $"Tenant '{tenant.Id}' is already registered (status {tenant.Status.ToText()}); change its limits instead of registering it again.");
 
     public static TenantAdminException Deleted(string id) =>
         new(TenantAdminProblem.Conflict, null, $"Tenant '{id}' is unregistered; register it again to reactivate it.");

@@ -1,4 +1,4 @@
-namespace Fairlane.Worker.Tenants;
+namespace Fairlane.Agents.Tenants;
 
 /// <summary>
 /// A tenant's limits. A null optional limit means none: no rate limit, the node's

@@ -25,6 +25,19 @@ internal sealed class NamespaceGraph
     /// <summary>One type in <paramref name="from"/> that uses <paramref name="to"/>, to name in a failure.</summary>
     public string ExampleOf(string from, string to) => _examples.GetValueOrDefault((from, to), "?");
 
+    /// <summary>A graph given by its edges, to check the cycle finder itself.</summary>
+    public static NamespaceGraph FromEdges(params (string From, string To)[] edges)
+    {
+        var graph = new NamespaceGraph("");
+        foreach (var (from, to) in edges)
+        {
+            graph._edges.TryAdd(to, new HashSet<string>(StringComparer.Ordinal));
+            graph._edges.TryAdd(from, new HashSet<string>(StringComparer.Ordinal));
+            graph._edges[from].Add(to);
+        }
+        return graph;
+    }
+
     public static NamespaceGraph Read(string assemblyPath, string prefix)
     {
         var graph = new NamespaceGraph(prefix);

@@ -2,12 +2,11 @@ using Fairlane.Agents.Storage;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine.Parking;
-using Fairlane.Worker.Hosting;
-using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;
+using Fairlane.Worker.Engine;
 
-namespace Fairlane.Worker.Engine;
+namespace Fairlane.Worker.Tenants;
 
 /// <summary>
 /// Re-reads every tenant's status and limits and hands them to the engine: every Engine:TenantRefreshMs,

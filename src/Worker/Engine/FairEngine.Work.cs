@@ -90,7 +90,8 @@ internal sealed partial class FairEngine
         lock (_gate)
         {
             spilled = _core.ApplyTenants(settings);
-            _records = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
+            _records = new Dictionary<string, TenantRecord>(StringComparer.Ordinal);
+            foreach (var r in records) _records[r.Id] = r; // the last of an id wins, as the core applies them
         }
         Wake();
         return spilled;

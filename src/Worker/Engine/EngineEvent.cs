@@ -1,5 +1,6 @@
 using Fairlane.Agents.Handling;
 using Fairlane.Contracts.Events;
+using Fairlane.Partitioning.Engine;
 using Fairlane.Partitioning.Offsets;
 
 namespace Fairlane.Worker.Engine;
@@ -10,7 +11,7 @@ namespace Fairlane.Worker.Engine;
 /// read from Kafka (its offset completes when it finishes); an event loaded from the park has
 /// <see cref="ParkId"/> instead (its offset completed when it was parked).
 /// </summary>
-internal sealed class EngineEvent
+internal sealed class EngineEvent : IEngineEvent
 {
     public required PartitionKey Partition { get; init; }
     public required long Offset { get; init; }
@@ -24,4 +25,8 @@ internal sealed class EngineEvent
     public DateTimeOffset? ProducedAt { get; init; }
 
     public string Tenant => Envelope.TenantId;
+
+    public bool FromPark => ParkId is not null;
+
+    public bool WaitsWhileHeld => Handler.RequiresRegisteredTenant && Handler.WaitsWhileTenantHeld;
 }

@@ -158,7 +158,7 @@ internal sealed partial class ConsumeLoop(
     private void DeadLetter(DeadLetterSource source, DeadLetter letter, Assignment assignment, CancellationToken stoppingToken)
     {
         var origin = new EngineEventOrigin(assignment.Partition, source.Key ?? "", assignment, source.Offset);
-        engine.BeginSideTrip(assignment.Partition);
+        engine.BeginInTransit(assignment.Partition);
         _ = Task.Run(async () =>
         {
             try
@@ -168,7 +168,7 @@ internal sealed partial class ConsumeLoop(
                     try
                     {
                         await deadLetters.PublishAsync(source, letter, stoppingToken);
-                        engine.SideTripDone(origin, parked: false);
+                        engine.InTransitDone(origin, parked: false);
                         return;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -63,7 +63,7 @@ internal sealed class ParkWriter(FairEngine engine, ParkStore store, IOptions<En
                 foreach (var (e, reason) in batch)
                 {
                     FairlaneMetrics.EventsParked.WithLabels(reason).Inc();
-                    engine.SideTripDone(EngineEventOrigin.Of(e), parked: true);
+                    engine.InTransitDone(EngineEventOrigin.Of(e), parked: true);
                 }
                 return;
             }

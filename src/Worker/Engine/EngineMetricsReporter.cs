@@ -1,8 +1,8 @@
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Engine;
+using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
 
-namespace Fairlane.Worker.Observability;
+namespace Fairlane.Worker.Engine;
 
 /// <summary>
 /// Publishes the engine's gauges every second. Per-tenant series exist only for the deepest N
@@ -24,7 +24,7 @@ internal sealed class EngineMetricsReporter(FairEngine engine, IOptions<EngineOp
         var s = engine.Snapshot(options.Value.TenantMetricsTopN);
         FairlaneMetrics.BufferedEvents.WithLabels("queued").Set(s.Queued);
         FairlaneMetrics.BufferedEvents.WithLabels("running").Set(s.InFlight);
-        FairlaneMetrics.BufferedEvents.WithLabels("parking_or_dead_lettering").Set(s.SideTrips);
+        FairlaneMetrics.BufferedEvents.WithLabels("parking_or_dead_lettering").Set(s.InTransit);
         FairlaneMetrics.BufferedBytes.Set(engine.BufferedBytes);
         FairlaneMetrics.ActiveTenants.Set(s.ActiveTenants);
         FairlaneMetrics.ParkedTenants.Set(s.ParkedTenants);

@@ -17,15 +17,14 @@ public interface ITenantChangeNotice
 /// after which its events are dead-lettered as tenant-deleted. Invalid limits violate the table's
 /// checks and are dead-lettered with the database's message.
 /// </summary>
-public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHandler
+public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHandler<TenantCommand>
 {
     public string Agent => "control";
-    public string EventType => EventTypes.TenantCommand;
     public bool RequiresRegisteredTenant => false;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<TenantCommand> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        var command = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.TenantCommand);
+        var command = envelope.Payload;
         var sql = command.Command switch
         {
             "register" => """

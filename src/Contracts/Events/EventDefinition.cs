@@ -69,11 +69,8 @@ public sealed class EventDefinition<TPayload> : EventDefinition where TPayload :
         {
             payload = envelope.Payload.Deserialize(Json);
         }
-        catch (JsonException ex)
-        {
-            throw new JsonException($"The payload of '{Type}' event {envelope.Id} is not a valid {typeof(TPayload).Name}: {ex.Message}", ex);
-        }
-        catch (InvalidOperationException ex) // an envelope built in code whose payload was never set
+        // InvalidOperationException: an envelope built in code whose payload was never set.
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw new JsonException($"The payload of '{Type}' event {envelope.Id} is not a valid {typeof(TPayload).Name}: {ex.Message}", ex);
         }

@@ -61,7 +61,7 @@ internal sealed class BaselineProcessor(TenantDatabase database, int handlerDela
         if (tenant is null || tenant.IsDeleted) return false;
         if (!await ProcessedEventLedger.TryRecordAsync(c, tx, envelope.TenantId, envelope.Id, origin, ct)) return false;
         if (handlerDelayMs > 0) await Task.Delay(handlerDelayMs, ct);
-        var outcome = await _watcher.HandleAsync(envelope, new HandlerContext(c, tx, envelope.TenantId, origin), ct);
+        var outcome = await _watcher.HandleAsync(EventCatalog.StockChanged.Decode(envelope), new HandlerContext(c, tx, envelope.TenantId, origin), ct);
         if (!outcome.Succeeded) throw new InvalidOperationException(outcome.PermanentFailure);
         return true;
     }

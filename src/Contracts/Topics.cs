@@ -13,25 +13,37 @@ public sealed record Topics(string Prefix = Topics.DefaultPrefix)
     public const int DefaultPartitions = 24;
 
     /// <summary>Channel webhook events, consumed by Watcher.</summary>
-    public string Webhooks => $"{Prefix}.webhooks";
+    public string Webhooks => For(TopicRole.Webhooks);
 
     /// <summary>Sync requests, consumed by Sync.</summary>
-    public string Sync => $"{Prefix}.sync";
+    public string Sync => For(TopicRole.Sync);
 
     /// <summary>Per-tenant reconcile jobs fanned out by the Guardian leader.</summary>
-    public string Guardian => $"{Prefix}.guardian";
+    public string Guardian => For(TopicRole.Guardian);
 
     /// <summary>Alert checks, consumed by Alert.</summary>
-    public string Alerts => $"{Prefix}.alerts";
+    public string Alerts => For(TopicRole.Alerts);
 
     /// <summary>Tenant lifecycle commands (compacted), consumed by every node.</summary>
-    public string Control => $"{Prefix}.control";
+    public string Control => For(TopicRole.Control);
 
     /// <summary>Dead letters: the original bytes with the reason in headers.</summary>
-    public string DeadLetters => $"{Prefix}.dlq";
+    public string DeadLetters => For(TopicRole.DeadLetters);
 
-    /// <summary>A topic by its name without the prefix (webhooks, sync, guardian, alerts, control, dlq).</summary>
-    public string Named(string suffix) => $"{Prefix}.{suffix}";
+    /// <summary>The configured name of the topic that plays <paramref name="role"/>.</summary>
+    public string For(TopicRole role) => $"{Prefix}.{Suffix(role)}";
+
+    /// <summary>A topic's name without the prefix (webhooks, sync, guardian, alerts, control, dlq).</summary>
+    public static string Suffix(TopicRole role) => role switch
+    {
+        TopicRole.Webhooks => "webhooks",
+        TopicRole.Sync => "sync",
+        TopicRole.Guardian => "guardian",
+        TopicRole.Alerts => "alerts",
+        TopicRole.Control => "control",
+        TopicRole.DeadLetters => "dlq",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a Fairlane topic role."),
+    };
 
     /// <summary>All six topics.</summary>
     public IReadOnlyList<string> All => [Webhooks, Sync, Guardian, Alerts, Control, DeadLetters];

@@ -8,14 +8,13 @@ namespace Fairlane.Agents.Alerting;
 /// Each check opens the alerts whose condition holds and resolves the open ones whose condition has
 /// cleared, so re-running a check is harmless and an alert is open at most once.
 /// </summary>
-public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEventHandler
+public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEventHandler<AlertCheck>
 {
     public string Agent => "alert";
-    public string EventType => EventTypes.AlertCheck;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<AlertCheck> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        var check = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.AlertCheck);
+        var check = envelope.Payload;
         var all = check.Check == AlertKinds.All;
         if (!all && check.Check is not (AlertKinds.LowStock or AlertKinds.SyncHealth or AlertKinds.ChannelStatus))
             return HandlerOutcome.Permanent($"unknown alert check '{check.Check}'");

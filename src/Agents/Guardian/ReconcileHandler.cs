@@ -20,17 +20,16 @@ namespace Fairlane.Agents.Guardian;
 /// failed on its run, so the run still ends.
 /// </summary>
 public sealed partial class ReconcileHandler(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, AlertStore alerts,
-    IGuardianObserver observer, ILogger<ReconcileHandler> logger) : IEventHandler, IDeadLetterAware
+    IGuardianObserver observer, ILogger<ReconcileHandler> logger) : IEventHandler<ReconcileTenant>, IDeadLetterAware<ReconcileTenant>
 {
     public string Agent => "guardian";
-    public string EventType => EventTypes.ReconcileTenant;
 
     // A held tenant is not reconciled, but its job must end: waiting in the park would keep the run open.
     public bool WaitsWhileTenantHeld => false;
 
-    public async Task<object?> PrepareAsync(EventEnvelope envelope, string tenantId, CancellationToken cancellationToken)
+    public async Task<object?> PrepareAsync(TypedEnvelope<ReconcileTenant> envelope, string tenantId, CancellationToken cancellationToken)
     {
-        var job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
+        var job = envelope.Payload;
         List<ReconcileItem>? items = null;
         Dictionary<string, ChannelConnection> connections = [];
         await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
@@ -56,9 +55,9 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         return new ChannelReadings(observed);
     }
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<ReconcileTenant> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        var job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
+        var job = envelope.Payload;
         var shown = (context.Prepared as ChannelReadings
             ?? throw new InvalidOperationException("A reconcile job reached its transaction without its channel readings; the pipeline must prepare it first.")).Observed;
         if (!await GuardianFence.HoldsAsync(context.Connection, context.Transaction, job.Epoch, cancellationToken))
@@ -104,9 +103,8 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         }
         foreach (var productId in toRepair)
         {
-            await OutboxWriter.AddAsync(context, "sync", EnvelopeCodec.Create(context.TenantId, EventTypes.SyncRequested,
-                new SyncRequested { ProductId = productId, Reason = "guardian-repair" }, FairlaneJsonContext.Default.SyncRequested,
-                id: $"{envelope.Id}.repair.{productId}"), cancellationToken);
+            await OutboxWriter.AddAsync(context, EventCatalog.SyncRequested,
+                new SyncRequested { ProductId = productId, Reason = "guardian-repair" }, $"{envelope.Id}.repair.{productId}", cancellationToken);
         }
         await ReconcileStore.SetObservedAsync(context, readings, cancellationToken);
         await ReconcileStore.AddToRunAsync(context, job.RunId, job.Epoch, readings.Count, repairs, driftAlerts, cancellationToken);
@@ -115,17 +113,9 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
     }
 
     /// <summary>Counts the tenant as failed on its run, once per job, fenced like every Guardian write.</summary>
-    public async Task DeadLetteredAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task DeadLetteredAsync(TypedEnvelope<ReconcileTenant> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        ReconcileTenant job;
-        try
-        {
-            job = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.ReconcileTenant);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return; // a payload that cannot be read names no run to count on
-        }
+        var job = envelope.Payload; // decoded at intake: an unreadable job was dead-lettered there and never reaches this
         if (!await GuardianFence.HoldsAsync(context.Connection, context.Transaction, job.Epoch, cancellationToken))
         {
             observer.Fenced();
@@ -135,7 +125,7 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
     }
 
     // The ledger makes a repeated count (a dead letter re-published after a crash) count once.
-    private async Task CountFailedAsync(ReconcileTenant job, EventEnvelope envelope, HandlerContext context, string why, CancellationToken cancellationToken)
+    private async Task CountFailedAsync(ReconcileTenant job, TypedEnvelope envelope, HandlerContext context, string why, CancellationToken cancellationToken)
     {
         if (!await ProcessedEventLedger.TryRecordAsync(context.Connection, context.Transaction, context.TenantId, $"{envelope.Id}.failed",
                 context.Origin, cancellationToken)) return;

@@ -39,8 +39,10 @@ public readonly record struct HandlerOutcome(string? PermanentFailure)
 }
 
 /// <summary>
-/// An agent's handler for one kind of event. Decoding, idempotency, retries, dead-lettering and
-/// metrics live in the pipeline around it, once, not in each handler.
+/// The seam the pipeline calls: an agent's handler for one kind of event, its payload already
+/// decoded at intake. Decoding, idempotency, retries, dead-lettering and metrics live in the pipeline
+/// around it, once, not in each handler. Handlers implement the typed <see cref="IEventHandler{TPayload}"/>,
+/// which bridges to this.
 /// </summary>
 public interface IEventHandler
 {
@@ -71,9 +73,9 @@ public interface IEventHandler
     /// may wait on another system (DESIGN §3). Its result reaches <see cref="HandleAsync"/> as
     /// <see cref="HandlerContext.Prepared"/>. It runs again on every attempt, so it must not change anything.
     /// </summary>
-    Task<object?> PrepareAsync(EventEnvelope envelope, string tenantId, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
+    Task<object?> PrepareAsync(TypedEnvelope envelope, string tenantId, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
 
-    Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
+    Task<HandlerOutcome> HandleAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>A handler that must hear when one of its events ends as a dead letter, e.g. to count it as failed.</summary>
@@ -84,5 +86,5 @@ public interface IDeadLetterAware
     /// handled. Runs in a transaction of its own bound to the tenant, after the dead letter is
     /// acknowledged; it may run more than once for one event, so what it records must be idempotent.
     /// </summary>
-    Task DeadLetteredAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
+    Task DeadLetteredAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Fairlane.Agents.Handling;
+using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Npgsql;
 
@@ -11,16 +12,19 @@ namespace Fairlane.Agents.Outbox;
 /// </summary>
 public static class OutboxWriter
 {
-    /// <param name="topic">The topic without its prefix: sync, alerts, guardian, webhooks, control.</param>
-    public static async Task AddAsync(HandlerContext context, string topic, EventEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds an event of <paramref name="definition"/>'s type for the context's tenant. Its topic comes
+    /// from the catalogue entry (the row keeps the topic's name without the prefix, for operators).
+    /// </summary>
+    public static async Task AddAsync<TPayload>(HandlerContext context, EventDefinition<TPayload> definition, TPayload payload, string id,
+        CancellationToken cancellationToken) where TPayload : class
     {
-        if (envelope.TenantId != context.TenantId)
-            throw new InvalidOperationException($"An event of tenant '{context.TenantId}' cannot emit one for tenant '{envelope.TenantId}'.");
+        var envelope = definition.Create(context.TenantId, payload, id);
         await using var cmd = new NpgsqlCommand(
             "INSERT INTO outbox (tenant_id, topic, event_id, value) VALUES (@tenant, @topic, @id, @value)",
             context.Connection, context.Transaction);
         cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("topic", topic);
+        cmd.Parameters.AddWithValue("topic", Topics.Suffix(definition.Topic));
         cmd.Parameters.AddWithValue("id", envelope.Id);
         cmd.Parameters.AddWithValue("value", EnvelopeCodec.Encode(envelope));
         await cmd.ExecuteNonQueryAsync(cancellationToken);

@@ -31,9 +31,9 @@ public static partial class TenantChannels
             {
                 if (effective == ChannelStatus.Misconfigured) LogMisconfigured(logger, context.TenantId, channel.ChannelId, channel.Type, channel.Problem!);
                 else LogFixed(logger, context.TenantId, channel.ChannelId, channel.Type);
-                await OutboxWriter.AddAsync(context, "alerts", EnvelopeCodec.Create(context.TenantId, EventTypes.AlertCheck,
-                    new AlertCheck { Check = AlertKinds.ChannelStatus, ChannelId = channel.ChannelId }, FairlaneJsonContext.Default.AlertCheck,
-                    id: $"{causeId}.channel-status.{channel.ChannelId}"), cancellationToken);
+                await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
+                    new AlertCheck { Check = AlertKinds.ChannelStatus, ChannelId = channel.ChannelId }, $"{causeId}.channel-status.{channel.ChannelId}",
+                    cancellationToken);
             }
             loaded[channel.ChannelId] = channel with { Status = effective };
         }

@@ -21,14 +21,13 @@ namespace Fairlane.Agents.Sync;
 /// <see cref="TenantChannels"/>), unhealthy channels get an alert check, and the
 /// outcome is announced on the event bus once committed.
 /// </summary>
-public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters adapters, IEventBus bus, ILogger<SyncHandler> logger) : IEventHandler
+public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters adapters, IEventBus bus, ILogger<SyncHandler> logger) : IEventHandler<SyncRequested>
 {
     public string Agent => "sync";
-    public string EventType => EventTypes.SyncRequested;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        var request = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.SyncRequested);
+        var request = envelope.Payload;
         var target = await SyncStore.ReadTargetAsync(context, request.ProductId, request.OriginChannelId, cancellationToken);
         if (target is null) return HandlerOutcome.Permanent($"product '{request.ProductId}' does not exist");
 
@@ -106,9 +105,8 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
         alerted.UnionWith(await AlertStore.OpenSubjectsAsync(context, AlertKinds.SyncHealth, ct));
         foreach (var result in results.Where(r => r.Outcome is not (SyncOutcomes.Ok or SyncOutcomes.Skipped) || alerted.Contains(r.ChannelId)))
         {
-            await OutboxWriter.AddAsync(context, "alerts", EnvelopeCodec.Create(context.TenantId, EventTypes.AlertCheck,
-                new AlertCheck { Check = AlertKinds.All, ChannelId = result.ChannelId }, FairlaneJsonContext.Default.AlertCheck,
-                id: $"{eventId}.check.{result.ChannelId}"), ct);
+            await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
+                new AlertCheck { Check = AlertKinds.All, ChannelId = result.ChannelId }, $"{eventId}.check.{result.ChannelId}", ct);
         }
     }
 }

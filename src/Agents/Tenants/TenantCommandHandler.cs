@@ -16,15 +16,14 @@ public interface ITenantChangeNotice
 /// after which its events are dead-lettered as tenant-deleted. Invalid limits break
 /// <see cref="TenantRules"/> and are dead-lettered with the rule's message.
 /// </summary>
-public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHandler
+public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHandler<TenantCommand>
 {
     public string Agent => "control";
-    public string EventType => EventTypes.TenantCommand;
     public bool RequiresRegisteredTenant => false;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<TenantCommand> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        var command = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.TenantCommand);
+        var command = envelope.Payload;
         var applied = await TenantCommands.ApplyAsync(command, context.Connection, context.Transaction, context.TenantId, cancellationToken);
         if (applied.Refused is { } reason) return HandlerOutcome.Permanent(reason);
         // A command with nothing to change (pausing a paused tenant, updating a deleted one) is a no-op, not an error.

@@ -13,14 +13,13 @@ namespace Fairlane.Agents.Watcher;
 /// it has none) change nothing, so stock never moves backwards. An unmapped item raises an alert
 /// once and is not retried: no amount of retrying maps it.
 /// </summary>
-public sealed class WatcherHandler(AlertStore alerts) : IEventHandler
+public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChanged>
 {
     public string Agent => "watcher";
-    public string EventType => EventTypes.StockChanged;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
-        var change = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.StockChanged);
+        var change = envelope.Payload;
         if (change.Quantity is null == change.Delta is null)
             return HandlerOutcome.Permanent("a stock change needs exactly one of quantity and delta");
 
@@ -46,14 +45,13 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler
             change.Sequence, envelope.OccurredAt, cancellationToken);
         var syncEventId = await InventoryStore.AddSyncEventAsync(context, item.ProductId, envelope.Id, change.ChannelId, stock, cancellationToken);
 
-        await OutboxWriter.AddAsync(context, "sync", EnvelopeCodec.Create(context.TenantId, EventTypes.SyncRequested,
+        await OutboxWriter.AddAsync(context, EventCatalog.SyncRequested,
             new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook", SyncEventId = syncEventId },
-            FairlaneJsonContext.Default.SyncRequested, id: $"{envelope.Id}.sync"), cancellationToken);
+            $"{envelope.Id}.sync", cancellationToken);
         if (item.LowStockThreshold is { } threshold && (stock <= threshold) != (item.Stock <= threshold))
         {
-            await OutboxWriter.AddAsync(context, "alerts", EnvelopeCodec.Create(context.TenantId, EventTypes.AlertCheck,
-                new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId },
-                FairlaneJsonContext.Default.AlertCheck, id: $"{envelope.Id}.low-stock"), cancellationToken);
+            await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
+                new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId }, $"{envelope.Id}.low-stock", cancellationToken);
         }
         return HandlerOutcome.Done;
     }

@@ -7,9 +7,11 @@ namespace Fairlane.Worker.Engine;
 
 /// <summary>
 /// A decoded event inside the engine, with what is needed to process it, park it, dead-letter it
-/// with its original bytes, and complete its offset. <see cref="Assignment"/> is set for an event
-/// read from Kafka (its offset completes when it finishes); an event loaded from the park has
-/// <see cref="ParkId"/> instead (its offset completed when it was parked).
+/// with its original bytes, and complete its offset. Its payload was decoded once, at intake, through
+/// the event catalogue: <see cref="Envelope"/> carries the typed record and the ordering key.
+/// <see cref="Assignment"/> is set for an event read from Kafka (its offset completes when it
+/// finishes); an event loaded from the park has <see cref="ParkId"/> instead (its offset completed
+/// when it was parked).
 /// </summary>
 internal sealed class EngineEvent : IEngineEvent
 {
@@ -20,7 +22,7 @@ internal sealed class EngineEvent : IEngineEvent
     public required string Key { get; init; }
     public required byte[] Value { get; init; }
     public required IReadOnlyList<KeyValuePair<string, byte[]>> Headers { get; init; }
-    public required EventEnvelope Envelope { get; init; }
+    public required TypedEnvelope Envelope { get; init; }
     public required IEventHandler Handler { get; init; }
     public DateTimeOffset? ProducedAt { get; init; }
 

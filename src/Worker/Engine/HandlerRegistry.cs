@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Fairlane.Worker.Engine;
 
 /// <summary>
-/// Which handler processes which event type on which topic, for the agents this node runs. An event
-/// type that does not belong on its topic has no handler and is dead-lettered as unknown-type.
+/// Which handler processes which event type on which topic, for the agents this node runs; the
+/// topic of a type comes from the event catalogue. An event type that does not belong on its topic
+/// has no handler and is dead-lettered as unknown-type.
 /// </summary>
 internal sealed class HandlerRegistry
 {
@@ -27,13 +28,8 @@ internal sealed class HandlerRegistry
 
     public IEventHandler? Find(string topic, string type) => _handlers.GetValueOrDefault((topic, type));
 
-    private static string TopicOf(Topics topics, string type) => type switch
-    {
-        EventTypes.StockChanged => topics.Webhooks,
-        EventTypes.SyncRequested => topics.Sync,
-        EventTypes.ReconcileTenant => topics.Guardian,
-        EventTypes.AlertCheck => topics.Alerts,
-        EventTypes.TenantCommand => topics.Control,
-        _ => throw new InvalidOperationException($"No topic carries event type '{type}'."),
-    };
+    private static string TopicOf(Topics topics, string type) =>
+        EventCatalog.Find(type) is { } definition
+            ? topics.For(definition.Topic)
+            : throw new InvalidOperationException($"No topic carries event type '{type}': it is not in the event catalogue.");
 }

@@ -137,6 +137,12 @@ internal sealed partial class ConsumeLoop(
                 new DeadLetter(DeadLetterReasons.UnknownType, $"type '{envelope.Type}' does not belong on {record.Topic}"), assignment, stoppingToken);
             return;
         }
+        // Decoded once, here: a payload that does not fit its type is as malformed as bad JSON.
+        if (!EventCatalog.TryDecode(envelope, out var typed, out var payloadError))
+        {
+            DeadLetter(DeadLetterSource.Of(record), new DeadLetter(DeadLetterReasons.Malformed, payloadError), assignment, stoppingToken);
+            return;
+        }
 
         var headers = RecordHeaders.Of(record);
         var e = new EngineEvent
@@ -147,7 +153,7 @@ internal sealed partial class ConsumeLoop(
             Key = envelope.TenantId,
             Value = record.Message.Value!,
             Headers = headers,
-            Envelope = envelope,
+            Envelope = typed,
             Handler = handler,
             ProducedAt = RecordHeaders.ProducedAt(headers),
         };

@@ -90,7 +90,10 @@ internal sealed partial class OutboxRelay(
                 // Written by a handler of ours, so this is a bug, not bad input: keep the row unsent for a fix.
                 throw new InvalidOperationException($"Outbox row {row.Id} does not hold a valid event: {decoded.Reason} ({decoded.Detail}).");
             }
-            deliveries.Add(producer.ProduceAsync(_topics.Named(row.Topic), decoded.Envelope, cancellationToken));
+            // The catalogue says where a type goes; the row's topic column only shows it to operators.
+            if (EventCatalog.Find(decoded.Envelope.Type) is not { } definition)
+                throw new InvalidOperationException($"Outbox row {row.Id} holds an event of type '{decoded.Envelope.Type}', which the catalogue does not know.");
+            deliveries.Add(producer.ProduceAsync(_topics.For(definition.Topic), decoded.Envelope, cancellationToken));
         }
         await Task.WhenAll(deliveries);
 

@@ -93,7 +93,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
     {
         var decoded = EnvelopeCodec.Decode(row.Key, row.Value, int.MaxValue);
         var handler = decoded.Envelope is { } envelope ? handlers.Find(partition.Topic, envelope.Type) : null;
-        if (handler is null)
+        if (handler is null || !EventCatalog.TryDecode(decoded.Envelope!, out var typed, out _))
         {
             logger.LogError("Parked event {ParkId} of {Tenant} on {Partition} cannot be read back; it stays parked", row.Id, row.Tenant, partition);
             return null;
@@ -106,7 +106,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
             Key = row.Key,
             Value = row.Value,
             Headers = row.Headers,
-            Envelope = decoded.Envelope!,
+            Envelope = typed,
             Handler = handler,
             ProducedAt = RecordHeaders.ProducedAt(row.Headers),
         };

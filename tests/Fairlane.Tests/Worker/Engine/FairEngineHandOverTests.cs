@@ -18,11 +18,10 @@ public sealed class FairEngineHandOverTests
     private static readonly PartitionKey P = new("t.webhooks", 0);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private sealed class NoOpHandler : IEventHandler
+    private sealed class NoOpHandler : IEventHandler<StockChanged>
     {
         public string Agent => "watcher";
-        public string EventType => EventTypes.StockChanged;
-        public Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken) =>
+        public Task<HandlerOutcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken) =>
             Task.FromResult(HandlerOutcome.Done);
     }
 
@@ -30,9 +29,8 @@ public sealed class FairEngineHandOverTests
 
     private static EngineEvent Event(long offset, Assignment? assignment = null, long? parkId = null)
     {
-        var envelope = EnvelopeCodec.Create(Tenant, EventTypes.StockChanged,
-            new StockChanged { ChannelType = "wix", ChannelId = "wix-main", ExternalId = "item-1", Delta = -1 },
-            FairlaneJsonContext.Default.StockChanged);
+        var envelope = EventCatalog.StockChanged.Decode(EventCatalog.StockChanged.Create(Tenant,
+            new StockChanged { ChannelType = "wix", ChannelId = "wix-main", ExternalId = "item-1", Delta = -1 }));
         return new EngineEvent
         {
             Partition = P, Offset = offset, Assignment = assignment, ParkId = parkId, Key = Tenant, Value = [],

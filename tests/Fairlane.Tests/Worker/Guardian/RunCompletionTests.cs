@@ -87,9 +87,9 @@ public sealed class RunCompletionTests
 
         // The same notice again (the dead letter re-published after a crash) does not count the tenant twice.
         var handler = stack.Worker.Services.GetServices<IEventHandler>().OfType<ReconcileHandler>().Single();
-        var job = EnvelopeCodec.Create("broken", EventTypes.ReconcileTenant,
+        var job = EventCatalog.ReconcileTenant.Decode(EventCatalog.ReconcileTenant.Create("broken",
             new ReconcileTenant { RunId = report.RunId!.Value, Epoch = report.Epoch!.Value, DriftThreshold = 5 },
-            FairlaneJsonContext.Default.ReconcileTenant, id: $"guardian.{report.RunId:N}");
+            id: $"guardian.{report.RunId:N}"));
         await new TenantDatabase(stack.Db.App).InTenantTransactionAsync("broken", async (c, tx, ct) =>
         {
             await handler.DeadLetteredAsync(job, new HandlerContext(c, tx, "broken", new EventOrigin("guardian", 0, 0, null)), ct);

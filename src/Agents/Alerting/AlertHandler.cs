@@ -13,12 +13,12 @@ public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEvent
     public string Agent => "alert";
     public string EventType => EventTypes.AlertCheck;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var check = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.AlertCheck);
         var all = check.Check == AlertKinds.All;
         if (!all && check.Check is not (AlertKinds.LowStock or AlertKinds.SyncHealth or AlertKinds.ChannelStatus))
-            return HandlerOutcome.Permanent($"unknown alert check '{check.Check}'");
+            return Outcome.Permanent($"unknown alert check '{check.Check}'");
 
         var findings = new List<Finding>();
         if (all || check.Check == AlertKinds.LowStock)
@@ -33,7 +33,7 @@ public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEvent
             if (finding.Holds) await alerts.RaiseAsync(context, finding.Kind, finding.Subject, finding.Severity, finding.Message, cancellationToken);
             else await AlertStore.ResolveAsync(context, finding.Kind, finding.Subject, cancellationToken);
         }
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 }
 

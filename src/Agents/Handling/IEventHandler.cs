@@ -27,20 +27,11 @@ public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransacti
     public object? Prepared { get; init; }
 }
 
-/// <summary>How a handler finished. Transient failures are exceptions; the pipeline retries them.</summary>
-public readonly record struct HandlerOutcome(string? PermanentFailure)
-{
-    public static HandlerOutcome Done { get; } = new(null);
-
-    /// <summary>The event can never succeed (e.g. it contradicts the tenant's data): dead-letter it.</summary>
-    public static HandlerOutcome Permanent(string reason) => new(reason);
-
-    public bool Succeeded => PermanentFailure is null;
-}
-
 /// <summary>
-/// An agent's handler for one kind of event. Decoding, idempotency, retries, dead-lettering and
-/// metrics live in the pipeline around it, once, not in each handler.
+/// An agent's handler for one kind of event. It returns <see cref="Outcome.Done"/> or a dead letter
+/// (<see cref="Outcome.Permanent"/>); transient failures are exceptions, which the pipeline retries.
+/// Decoding, idempotency, retries, dead-lettering and metrics live in the pipeline around it, once,
+/// not in each handler.
 /// </summary>
 public interface IEventHandler
 {
@@ -73,7 +64,7 @@ public interface IEventHandler
     /// </summary>
     Task<object?> PrepareAsync(EventEnvelope envelope, string tenantId, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
 
-    Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
+    Task<Outcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>A handler that must hear when one of its events ends as a dead letter, e.g. to count it as failed.</summary>

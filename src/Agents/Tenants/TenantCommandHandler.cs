@@ -23,7 +23,7 @@ public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHan
     public string EventType => EventTypes.TenantCommand;
     public bool RequiresRegisteredTenant => false;
 
-    public async Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var command = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.TenantCommand);
         var sql = command.Command switch
@@ -48,7 +48,7 @@ public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHan
             "unregister" => "UPDATE tenants SET status = 'deleted', updated_at = now() WHERE id = @id",
             _ => null,
         };
-        if (sql is null) return HandlerOutcome.Permanent($"unknown tenant command '{command.Command}'");
+        if (sql is null) return Outcome.Permanent($"unknown tenant command '{command.Command}'");
 
         await using var cmd = new NpgsqlCommand(sql, context.Connection, context.Transaction);
         cmd.Parameters.AddWithValue("id", context.TenantId);
@@ -61,7 +61,7 @@ public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHan
         // A command with nothing to change (pausing a paused tenant, updating a deleted one) is a no-op, not an error.
         if (await cmd.ExecuteNonQueryAsync(cancellationToken) > 0)
             context.AfterCommit.Add(ct => notice.PublishAsync(context.TenantId, ct));
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 
     private static NpgsqlParameter Nullable<T>(string name, T? value) where T : struct =>

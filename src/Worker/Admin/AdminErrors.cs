@@ -1,4 +1,4 @@
-using Fairlane.Worker.Engine;
+using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Tenants;
 
 namespace Fairlane.Worker.Admin;
@@ -22,7 +22,7 @@ internal static class AdminErrors
             };
             return Error(new AdminError(ex.Message, ex.Field), status);
         }
-        catch (Exception ex) when (EventPipeline.IsTransient(ex))
+        catch (Exception ex) when (TransientErrors.IsTransient(ex))
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminErrors))
                 .LogWarning(ex, "Admin request {Method} {Path} failed on the database", context.HttpContext.Request.Method, context.HttpContext.Request.Path);

@@ -22,8 +22,8 @@ public sealed class FairEngineHandOverTests
     {
         public string Agent => "watcher";
         public string EventType => EventTypes.StockChanged;
-        public Task<HandlerOutcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken) =>
-            Task.FromResult(HandlerOutcome.Done);
+        public Task<Outcome> HandleAsync(EventEnvelope envelope, HandlerContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(Outcome.Done);
     }
 
     private static FairEngine NewEngine() => new(Options.Create(new EngineOptions { TenantQueueDepth = 100 }), TimeProvider.System);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Fairlane.Contracts;
 
-namespace Fairlane.Worker.Intake;
+namespace Fairlane.Worker.Infrastructure;
 
 internal static class RecordHeaders
 {

@@ -62,7 +62,7 @@ internal sealed class BaselineProcessor(TenantDatabase database, int handlerDela
         if (!await ProcessedEventLedger.TryRecordAsync(c, tx, envelope.TenantId, envelope.Id, origin, ct)) return false;
         if (handlerDelayMs > 0) await Task.Delay(handlerDelayMs, ct);
         var outcome = await _watcher.HandleAsync(EventCatalog.StockChanged.Decode(envelope), new HandlerContext(c, tx, envelope.TenantId, origin), ct);
-        if (!outcome.Succeeded) throw new InvalidOperationException(outcome.PermanentFailure);
+        if (!outcome.Completed) throw new InvalidOperationException(outcome.Detail);
         return true;
     }
 

@@ -12,12 +12,12 @@ public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEvent
 {
     public string Agent => "alert";
 
-    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<AlertCheck> envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(TypedEnvelope<AlertCheck> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var check = envelope.Payload;
         var all = check.Check == AlertKinds.All;
         if (!all && check.Check is not (AlertKinds.LowStock or AlertKinds.SyncHealth or AlertKinds.ChannelStatus))
-            return HandlerOutcome.Permanent($"unknown alert check '{check.Check}'");
+            return Outcome.Permanent($"unknown alert check '{check.Check}'");
 
         var findings = new List<Finding>();
         if (all || check.Check == AlertKinds.LowStock)
@@ -32,7 +32,7 @@ public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEvent
             if (finding.Holds) await alerts.RaiseAsync(context, finding.Kind, finding.Subject, finding.Severity, finding.Message, cancellationToken);
             else await AlertStore.ResolveAsync(context, finding.Kind, finding.Subject, cancellationToken);
         }
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 }
 

@@ -55,7 +55,7 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         return new ChannelReadings(observed);
     }
 
-    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<ReconcileTenant> envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(TypedEnvelope<ReconcileTenant> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var job = envelope.Payload;
         var shown = (context.Prepared as ChannelReadings
@@ -64,13 +64,13 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         {
             observer.Fenced();
             LogFenced(logger, context.TenantId, job.RunId, job.Epoch);
-            return HandlerOutcome.Done;
+            return Outcome.Done;
         }
         // Paused or over budget since the fan-out: nothing is reconciled or pushed for it this run.
         if ((await TenantRecord.ReadAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))?.IsHeld == true)
         {
             await CountFailedAsync(job, envelope, context, "held", cancellationToken);
-            return HandlerOutcome.Done;
+            return Outcome.Done;
         }
 
         // Internal stock is read again under the fence: it may have moved while the channels answered.
@@ -109,7 +109,7 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         await ReconcileStore.SetObservedAsync(context, readings, cancellationToken);
         await ReconcileStore.AddToRunAsync(context, job.RunId, job.Epoch, readings.Count, repairs, driftAlerts, cancellationToken);
         observer.Reconciled(readings.Count, repairs, driftAlerts);
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 
     /// <summary>Counts the tenant as failed on its run, once per job, fenced like every Guardian write.</summary>

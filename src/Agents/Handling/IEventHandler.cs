@@ -27,17 +27,6 @@ public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransacti
     public object? Prepared { get; init; }
 }
 
-/// <summary>How a handler finished. Transient failures are exceptions; the pipeline retries them.</summary>
-public readonly record struct HandlerOutcome(string? PermanentFailure)
-{
-    public static HandlerOutcome Done { get; } = new(null);
-
-    /// <summary>The event can never succeed (e.g. it contradicts the tenant's data): dead-letter it.</summary>
-    public static HandlerOutcome Permanent(string reason) => new(reason);
-
-    public bool Succeeded => PermanentFailure is null;
-}
-
 /// <summary>
 /// The seam the pipeline calls: an agent's handler for one kind of event, its payload already
 /// decoded at intake. Decoding, idempotency, retries, dead-lettering and metrics live in the pipeline
@@ -75,7 +64,7 @@ public interface IEventHandler
     /// </summary>
     Task<object?> PrepareAsync(TypedEnvelope envelope, string tenantId, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
 
-    Task<HandlerOutcome> HandleAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
+    Task<Outcome> HandleAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>A handler that must hear when one of its events ends as a dead letter, e.g. to count it as failed.</summary>

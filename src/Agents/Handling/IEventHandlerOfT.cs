@@ -17,12 +17,12 @@ public interface IEventHandler<TPayload> : IEventHandler where TPayload : class
         Task.FromResult<object?>(null);
 
     /// <summary>Applies the event's effects in <paramref name="context"/>'s transaction.</summary>
-    Task<HandlerOutcome> HandleAsync(TypedEnvelope<TPayload> envelope, HandlerContext context, CancellationToken cancellationToken);
+    Task<Outcome> HandleAsync(TypedEnvelope<TPayload> envelope, HandlerContext context, CancellationToken cancellationToken);
 
     Task<object?> IEventHandler.PrepareAsync(TypedEnvelope envelope, string tenantId, CancellationToken cancellationToken) =>
         PrepareAsync(envelope.As<TPayload>(), tenantId, cancellationToken);
 
-    Task<HandlerOutcome> IEventHandler.HandleAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken) =>
+    Task<Outcome> IEventHandler.HandleAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken) =>
         HandleAsync(envelope.As<TPayload>(), context, cancellationToken);
 }
 

@@ -25,11 +25,11 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
 {
     public string Agent => "sync";
 
-    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var request = envelope.Payload;
         var target = await SyncStore.ReadTargetAsync(context, request.ProductId, request.OriginChannelId, cancellationToken);
-        if (target is null) return HandlerOutcome.Permanent($"product '{request.ProductId}' does not exist");
+        if (target is null) return Outcome.Permanent($"product '{request.ProductId}' does not exist");
 
         var connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, cancellationToken);
         var results = new List<ChannelSyncResult>();
@@ -50,7 +50,7 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
         var published = new BusNotice(BusNotice.SyncCompleted, context.TenantId, DateTimeOffset.UtcNow,
             JsonSerializer.SerializeToElement(notice, AgentsJsonContext.Default.SyncCompletedNotice));
         context.AfterCommit.Add(ct => bus.PublishAsync(published, ct));
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 
     private async Task<ChannelSyncResult> PushAsync(HandlerContext context, ChannelConnection? channel, string channelId, List<StockPush> pushes,

@@ -21,13 +21,13 @@ public sealed class TenantCommandHandler(ITenantChangeNotice notice) : IEventHan
     public string Agent => "control";
     public bool RequiresRegisteredTenant => false;
 
-    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<TenantCommand> envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(TypedEnvelope<TenantCommand> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var command = envelope.Payload;
         var applied = await TenantCommands.ApplyAsync(command, context.Connection, context.Transaction, context.TenantId, cancellationToken);
-        if (applied.Refused is { } reason) return HandlerOutcome.Permanent(reason);
+        if (applied.Refused is { } reason) return Outcome.Permanent(reason);
         // A command with nothing to change (pausing a paused tenant, updating a deleted one) is a no-op, not an error.
         if (applied.Changed) context.AfterCommit.Add(ct => notice.PublishAsync(context.TenantId, ct));
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 }

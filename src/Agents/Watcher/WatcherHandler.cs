@@ -17,24 +17,24 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChang
 {
     public string Agent => "watcher";
 
-    public async Task<HandlerOutcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<Outcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
         var change = envelope.Payload;
         if (change.Quantity is null == change.Delta is null)
-            return HandlerOutcome.Permanent("a stock change needs exactly one of quantity and delta");
+            return Outcome.Permanent("a stock change needs exactly one of quantity and delta");
 
         // A flood of reports for an unmapped item (a misconfigured channel) costs one lookup per transaction.
         var unmapped = $"watcher.unmapped:{change.ChannelId}/{change.ExternalId}";
-        if (context.TransactionState.ContainsKey(unmapped)) return HandlerOutcome.Done;
+        if (context.TransactionState.ContainsKey(unmapped)) return Outcome.Done;
         var item = await InventoryStore.FindMappedForUpdateAsync(context, change.ChannelId, change.ExternalId, cancellationToken);
         if (item is null)
         {
             await alerts.RaiseAsync(context, AlertKinds.UnknownMapping, $"{change.ChannelId}/{change.ExternalId}", "warning",
                 $"{change.ChannelType} channel '{change.ChannelId}' reported item '{change.ExternalId}', which maps to no product", cancellationToken);
             context.TransactionState[unmapped] = true;
-            return HandlerOutcome.Done;
+            return Outcome.Done;
         }
-        if (IsStale(change, envelope.OccurredAt, item)) return HandlerOutcome.Done;
+        if (IsStale(change, envelope.OccurredAt, item)) return Outcome.Done;
 
         // The channel showed what it last reported, or failing that what it should show; the
         // difference is what happened on the channel, and internal stock moves by the same amount.
@@ -53,7 +53,7 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChang
             await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
                 new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId }, $"{envelope.Id}.low-stock", cancellationToken);
         }
-        return HandlerOutcome.Done;
+        return Outcome.Done;
     }
 
     // Without a sequence the report's time orders it. A level no newer than the last report says

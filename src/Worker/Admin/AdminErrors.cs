@@ -1,5 +1,5 @@
 using Fairlane.Agents.Tenants;
-using Fairlane.Worker.Engine;
+using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Admin;
 
@@ -22,7 +22,7 @@ internal static class AdminErrors
             };
             return Error(new AdminError(ex.Message, ex.Field), status);
         }
-        catch (Exception ex) when (EventPipeline.IsTransient(ex))
+        catch (Exception ex) when (TransientErrors.IsTransient(ex))
         {
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminErrors))
                 .LogWarning(ex, "Admin request {Method} {Path} failed on the database", context.HttpContext.Request.Method, context.HttpContext.Request.Path);

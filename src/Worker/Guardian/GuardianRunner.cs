@@ -2,12 +2,12 @@ using System.Diagnostics;
 using Fairlane.Agents.Guardian;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
 using RedLockNet;
-using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Guardian;
 
@@ -179,18 +179,8 @@ internal sealed partial class GuardianRunner(
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         limit.CancelAfter(TimeSpan.FromMinutes(1));
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await GuardianRuns.FinishAsync(dataSources.Owner, runId, epoch, status, limit.Token);
-            }
-            catch (NpgsqlException ex) when (!limit.IsCancellationRequested)
-            {
-                LogPollFailed(logger, runId, ex.Message);
-                await Task.Delay(Engine.RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)), limit.Token);
-            }
-        }
+        var retry = RetryPolicies.GuardianFinish.Build(ex => ex is NpgsqlException, (ex, _, _) => LogPollFailed(logger, runId, ex.Message));
+        return await retry.ExecuteAsync(async ct => await GuardianRuns.FinishAsync(dataSources.Owner, runId, epoch, status, ct), limit.Token);
     }
 
     private GuardianRunReport Finish(GuardianOutcome outcome, Guid runId, long epoch, int tenants, TimeSpan duration, int failed = 0)

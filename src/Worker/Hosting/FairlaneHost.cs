@@ -13,12 +13,15 @@ using Fairlane.Worker.Retention;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Fairlane.Worker.Admin;
+using Fairlane.Worker.DeadLetters;
+using Fairlane.Worker.Dispatch;
 using Fairlane.Worker.Engine;
-using Fairlane.Worker.Engine.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Health;
 using Fairlane.Worker.Intake;
 using Fairlane.Worker.Observability;
+using Fairlane.Worker.Parking;
+using Fairlane.Worker.Pipeline;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;
@@ -81,6 +84,7 @@ internal static class FairlaneHost
                 new DeadLetterStore(sp.GetRequiredService<DataSources>().Owner),
                 sp.GetRequiredService<ILogger<DeadLetterPublisher>>());
         });
+        builder.Services.AddSingleton<DeadLetterSink>();
 
         builder.AddFairEngine();
         builder.AddTenantAdministration();

@@ -4,10 +4,11 @@ using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Fairlane.Partitioning.Backpressure;
 using Fairlane.Partitioning.Offsets;
+using Fairlane.Worker.DeadLetters;
 using Fairlane.Worker.Engine;
-using Fairlane.Worker.Engine.Parking;
-using Fairlane.Worker.Observability;
 using Fairlane.Worker.Infrastructure;
+using Fairlane.Worker.Observability;
+using Fairlane.Worker.Parking;
 
 namespace Fairlane.Worker.Intake;
 
@@ -27,7 +28,7 @@ internal sealed partial class ConsumeLoop(
     HandlerRegistry handlers,
     ParkWriter parkWriter,
     ParkDrainer parkDrainer,
-    DeadLetterPublisher deadLetters,
+    DeadLetterSink deadLetters,
     DedupWindow dedupWindow,
     Microsoft.Extensions.Options.IOptions<Configuration.EngineOptions> engineOptions,
     ILogger<ConsumeLoop> logger) : BackgroundService
@@ -122,25 +123,25 @@ internal sealed partial class ConsumeLoop(
         var decoded = EnvelopeCodec.Decode(record.Message.Key, record.Message.Value, kafka.Options.MaxMessageBytes);
         if (!decoded.IsValid)
         {
-            DeadLetter(DeadLetterSource.Of(record), new DeadLetter(decoded.Reason!, decoded.Detail!), assignment, stoppingToken);
+            DeadLetter(SourceOf(record), new DeadLetter(decoded.Reason!, decoded.Detail!), assignment, stoppingToken);
             return;
         }
         var envelope = decoded.Envelope!;
         if (dedupWindow.Refuse(envelope) is { } tooOld)
         {
-            DeadLetter(DeadLetterSource.Of(record), new DeadLetter(DeadLetterReasons.BeyondDedupWindow, tooOld), assignment, stoppingToken);
+            DeadLetter(SourceOf(record), new DeadLetter(DeadLetterReasons.BeyondDedupWindow, tooOld), assignment, stoppingToken);
             return;
         }
         if (handlers.Find(record.Topic, envelope.Type) is not { } handler)
         {
-            DeadLetter(DeadLetterSource.Of(record),
+            DeadLetter(SourceOf(record),
                 new DeadLetter(DeadLetterReasons.UnknownType, $"type '{envelope.Type}' does not belong on {record.Topic}"), assignment, stoppingToken);
             return;
         }
         // Decoded once, here: a payload that does not fit its type is as malformed as bad JSON.
         if (!EventCatalog.TryDecode(envelope, out var typed, out var payloadError))
         {
-            DeadLetter(DeadLetterSource.Of(record), new DeadLetter(DeadLetterReasons.Malformed, payloadError), assignment, stoppingToken);
+            DeadLetter(SourceOf(record), new DeadLetter(DeadLetterReasons.Malformed, payloadError), assignment, stoppingToken);
             return;
         }
 
@@ -160,7 +161,7 @@ internal sealed partial class ConsumeLoop(
         if (engine.Admit(e) is { } parkReason) parkWriter.Enqueue(e, parkReason);
     }
 
-    // Non-blocking: the record stays buffered (and its offset incomplete) until the DLQ acknowledges it.
+    // Non-blocking: the record stays buffered (and its offset incomplete) until the sink acknowledges it.
     private void DeadLetter(DeadLetterSource source, DeadLetter letter, Assignment assignment, CancellationToken stoppingToken)
     {
         var origin = new EngineEventOrigin(assignment.Partition, source.Key ?? "", assignment, source.Offset);
@@ -169,23 +170,8 @@ internal sealed partial class ConsumeLoop(
         {
             try
             {
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await deadLetters.PublishAsync(source, letter, stoppingToken);
-                        engine.InTransitDone(origin, parked: false);
-                        return;
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                    {
-                        // Whatever failed (a broker down, PostgreSQL refusing the fallback, a bug), the
-                        // offset stays incomplete and the record is tried again; the publisher counted it.
-                        logger.LogWarning(ex, "Dead-lettering {Topic}/{Partition}@{Offset} failed; retrying",
-                            source.Topic, source.Partition, source.Offset);
-                        await Task.Delay(RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), stoppingToken);
-                    }
-                }
+                await deadLetters.SendWithRetryAsync(source, letter, null, stoppingToken);
+                engine.InTransitDone(origin, parked: false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -193,6 +179,9 @@ internal sealed partial class ConsumeLoop(
             }
         }, CancellationToken.None);
     }
+
+    private static DeadLetterSource SourceOf(ConsumeResult<string?, byte[]?> record) => new(
+        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, RecordHeaders.Of(record));
 
     // The buffer bound is node-wide: whichever consumer notices the watermark flips the gate, and
     // each consumer follows the gate with its own partitions (including ones assigned while paused).

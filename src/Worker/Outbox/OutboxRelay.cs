@@ -2,12 +2,11 @@ using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Fairlane.Producing;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Engine;
 using Fairlane.Worker.Hosting;
+using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Outbox;
 
@@ -26,36 +25,35 @@ internal sealed partial class OutboxRelay(
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(5);
     private readonly Topics _topics = kafka.Value.Topics;
 
+    // PostgreSQL or Kafka unreachable: nothing was marked sent; try again later.
+    private readonly Polly.ResiliencePipeline _retry = RetryPolicies.Outbox.Build(_ => true,
+        (ex, _, delay) => LogRelayFailed(logger, ex, delay.TotalMilliseconds));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var producer = new FairlaneProducer(kafka.Value.BootstrapServers, $"fairlane-{worker.Value.NodeId}-outbox");
         var poll = TimeSpan.FromMilliseconds(options.Value.OutboxPollMs);
         var nextCleanup = TimeSpan.Zero;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var sent = await RelayBatchAsync(producer, stoppingToken);
-                failures = 0;
-                if (clock.Elapsed >= nextCleanup)
+                var sent = await _retry.ExecuteAsync(async ct =>
                 {
-                    await DeleteOldSentAsync(stoppingToken);
-                    nextCleanup = clock.Elapsed + CleanupInterval;
-                }
+                    var relayed = await RelayBatchAsync(producer, ct);
+                    if (clock.Elapsed >= nextCleanup)
+                    {
+                        await DeleteOldSentAsync(ct);
+                        nextCleanup = clock.Elapsed + CleanupInterval;
+                    }
+                    return relayed;
+                }, stoppingToken);
                 if (sent == 0) await Task.Delay(poll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
-            }
-            catch (Exception ex)
-            {
-                // PostgreSQL or Kafka unreachable: nothing was marked sent; try again later.
-                var delay = RetryDelay.Exponential(++failures, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-                LogRelayFailed(logger, ex, delay.TotalMilliseconds);
-                await Task.Delay(delay, stoppingToken);
             }
         }
     }

@@ -1,7 +1,7 @@
 using Fairlane.Agents.Storage;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Engine.Parking;
+using Fairlane.Worker.Parking;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Engine;
@@ -28,7 +28,7 @@ internal sealed class TenantRefresher(
                 var spilled = engine.ApplyTenants(await TenantRecord.ReadAllAsync(dataSources.Owner, stoppingToken));
                 foreach (var e in spilled) parkWriter.Enqueue(e, ParkReason.Paused);
             }
-            catch (Exception ex) when (EventPipeline.IsTransient(ex))
+            catch (Exception ex) when (TransientErrors.IsTransient(ex))
             {
                 // Keep the last known settings; the pipeline still checks each tenant in its transaction.
                 logger.LogWarning(ex, "Reading tenant settings failed; keeping the last known ones");

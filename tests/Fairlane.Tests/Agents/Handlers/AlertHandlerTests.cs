@@ -26,7 +26,7 @@ public sealed class AlertHandlerTests
         var alerts = Handler(bed);
 
         var first = await bed.HandleAsync(alerts, Tenant, new AlertCheck { Check = AlertKinds.LowStock });
-        Assert.True(first.Outcome.Succeeded);
+        Assert.True(first.Outcome.Completed);
         Assert.Equal("p1:warning,p2:critical", await OpenLowStockAsync(bed));
 
         await bed.Db.ExecuteAsync($"UPDATE products SET stock = 9 WHERE tenant_id = '{Tenant}' AND id = 'p1'");
@@ -42,7 +42,7 @@ public sealed class AlertHandlerTests
 
         var handled = await bed.HandleAsync(Handler(bed), Tenant, new AlertCheck { Check = "weather" });
 
-        Assert.Equal("unknown alert check 'weather'", handled.Outcome.PermanentFailure);
+        Assert.Equal("unknown alert check 'weather'", handled.Outcome.Detail);
         Assert.Equal(0L, await bed.Db.ScalarAsync<long>("SELECT count(*) FROM alerts"));
     }
 }

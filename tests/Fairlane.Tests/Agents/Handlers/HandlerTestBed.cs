@@ -113,4 +113,4 @@ internal sealed class HandlerTestBed : IAsyncDisposable
 }
 
 /// <summary>How one handled event ended, and how much work it left for after its commit.</summary>
-internal sealed record Handled(string EventId, HandlerOutcome Outcome, int AfterCommit);
+internal sealed record Handled(string EventId, Outcome Outcome, int AfterCommit);

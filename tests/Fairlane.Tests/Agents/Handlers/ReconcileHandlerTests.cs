@@ -58,7 +58,7 @@ public sealed class ReconcileHandlerTests
 
         var handled = await shop.Bed.HandleAsync(shop.Handler, Tenant, shop.Job());
 
-        Assert.True(handled.Outcome.Succeeded);
+        Assert.True(handled.Outcome.Completed);
         Assert.Equal("1 0 2 1 1", await shop.RunRowAsync());
         var (topic, emitted) = Assert.Single(await shop.Bed.OutboxAsync(Tenant));
         Assert.Equal("sync", topic);
@@ -77,7 +77,7 @@ public sealed class ReconcileHandlerTests
 
         var handled = await shop.Bed.HandleAsync(shop.Handler, Tenant, shop.Job(epoch: Epoch - 1));
 
-        Assert.True(handled.Outcome.Succeeded);
+        Assert.True(handled.Outcome.Completed);
         Assert.Equal("0 0 0 0 0", await shop.RunRowAsync());
         Assert.Empty(await shop.Bed.OutboxAsync(Tenant));
         Assert.Equal(0L, await shop.Bed.Db.ScalarAsync<long>("SELECT count(channel_stock) FROM product_channel_mappings"));

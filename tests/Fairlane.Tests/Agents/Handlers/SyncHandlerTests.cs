@@ -32,7 +32,7 @@ public sealed class SyncHandlerTests
 
         var handled = await bed.HandleAsync(sync, Tenant, new SyncRequested { ProductId = "p1", OriginChannelId = "pos", Reason = "manual" });
 
-        Assert.True(handled.Outcome.Succeeded);
+        Assert.True(handled.Outcome.Completed);
         Assert.Equal(8, accounts["web"].GetStock("web-1"));
         Assert.Equal(0, accounts["pos"].Calls(ChannelOperations.Push)); // never pushed back to where it came from
         Assert.Equal("partial 8", await bed.Db.ScalarAsync<string>(
@@ -55,7 +55,7 @@ public sealed class SyncHandlerTests
 
         var handled = await bed.HandleAsync(sync, Tenant, new SyncRequested { ProductId = "ghost", Reason = "manual" });
 
-        Assert.Equal("product 'ghost' does not exist", handled.Outcome.PermanentFailure);
+        Assert.Equal("product 'ghost' does not exist", handled.Outcome.Detail);
         Assert.Equal(0L, await bed.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
     }
 }

@@ -19,7 +19,7 @@ public sealed class TenantCommandHandlerTests
         var commands = new TenantCommandHandler(bed.TenantNotices);
 
         var registered = await bed.HandleAsync(commands, Tenant, new TenantCommand { Command = "register", Name = "New Co", Weight = 3, Concurrency = 2 });
-        Assert.True(registered.Outcome.Succeeded);
+        Assert.True(registered.Outcome.Completed);
         Assert.Equal("active New Co 3 2", await RowAsync(bed));
         Assert.Equal(1, registered.AfterCommit); // the fleet is told
 
@@ -42,7 +42,7 @@ public sealed class TenantCommandHandlerTests
 
         var handled = await bed.HandleAsync(new TenantCommandHandler(bed.TenantNotices), Tenant, new TenantCommand { Command = "explode" });
 
-        Assert.Equal("unknown tenant command 'explode'", handled.Outcome.PermanentFailure);
+        Assert.Equal("unknown tenant command 'explode'", handled.Outcome.Detail);
         Assert.Equal("none", await RowAsync(bed));
     }
 }

@@ -30,7 +30,7 @@ public sealed class WatcherHandlerTests
 
         var handled = await bed.HandleAsync(watcher, Tenant, Report(delta: -3));
 
-        Assert.True(handled.Outcome.Succeeded);
+        Assert.True(handled.Outcome.Completed);
         Assert.Equal(7, await Catalog.StockAsync(bed.Db, Tenant, "p1"));
         Assert.Equal(7, await bed.Db.ScalarAsync<int>($"SELECT channel_stock FROM product_channel_mappings WHERE tenant_id = '{Tenant}'"));
         Assert.Equal("p1 7 pending", await bed.Db.ScalarAsync<string>(
@@ -65,7 +65,7 @@ public sealed class WatcherHandlerTests
 
         var handled = await bed.HandleAsync(new WatcherHandler(bed.Alerts), Tenant, Report(delta: -1, externalId: "web-404"));
 
-        Assert.True(handled.Outcome.Succeeded);
+        Assert.True(handled.Outcome.Completed);
         Assert.Equal(10, await Catalog.StockAsync(bed.Db, Tenant, "p1"));
         Assert.Equal("web/web-404", await bed.Db.ScalarAsync<string>(
             $"SELECT subject FROM alerts WHERE tenant_id = '{Tenant}' AND kind = '{AlertKinds.UnknownMapping}' AND status = 'open'"));
@@ -79,7 +79,7 @@ public sealed class WatcherHandlerTests
 
         var handled = await bed.HandleAsync(new WatcherHandler(bed.Alerts), Tenant, Report());
 
-        Assert.False(handled.Outcome.Succeeded);
+        Assert.False(handled.Outcome.Completed);
         Assert.Equal(10, await Catalog.StockAsync(bed.Db, Tenant, "p1"));
         Assert.Equal(0L, await bed.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
         Assert.Empty(await bed.OutboxAsync(Tenant));

@@ -21,8 +21,8 @@ public sealed class FairEngineHandOverTests
     private sealed class NoOpHandler : IEventHandler<StockChanged>
     {
         public string Agent => "watcher";
-        public Task<HandlerOutcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken) =>
-            Task.FromResult(HandlerOutcome.Done);
+        public Task<Outcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(Outcome.Done);
     }
 
     private static FairEngine NewEngine() => new(Options.Create(new EngineOptions { TenantQueueDepth = 100 }), TimeProvider.System);

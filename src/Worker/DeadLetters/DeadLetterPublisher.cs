@@ -5,17 +5,7 @@ using Fairlane.Contracts;
 using Fairlane.Worker.Observability;
 using Fairlane.Worker.Infrastructure;
 
-namespace Fairlane.Worker.Intake;
-
-/// <summary>What went wrong with a record, for the dead-letter headers.</summary>
-internal sealed record DeadLetter(string Reason, string Detail, int Attempts = 0, string? ExceptionType = null);
-
-/// <summary>The original record a dead letter carries: its bytes and headers as consumed, and where it came from.</summary>
-internal sealed record DeadLetterSource(string Topic, int Partition, long Offset, string? Key, byte[]? Value, IReadOnlyList<KeyValuePair<string, byte[]>> Headers)
-{
-    public static DeadLetterSource Of(ConsumeResult<string?, byte[]?> record) => new(
-        record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value, RecordHeaders.Of(record));
-}
+namespace Fairlane.Worker.DeadLetters;
 
 /// <summary>
 /// Sends a record to the dead-letter topic with its original key, value and headers, plus headers

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Fairlane.Worker.Intake;
+namespace Fairlane.Worker.DeadLetters;
 
 /// <summary>
 /// The <c>reason</c> label of <c>fairlane_dead_letter_failures_total</c>: a fixed set, whatever the

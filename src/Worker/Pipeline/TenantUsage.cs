@@ -1,9 +1,9 @@
 using Npgsql;
 
-namespace Fairlane.Agents.Storage;
+namespace Fairlane.Worker.Pipeline;
 
 /// <summary>Counts a tenant's processed jobs per calendar month (UTC), in the processing transaction.</summary>
-public static class TenantUsage
+internal static class TenantUsage
 {
     /// <summary>Adds <paramref name="jobs"/> to this month's count; returns the count before and after.</summary>
     public static async Task<(long Before, long After)> AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, int jobs,

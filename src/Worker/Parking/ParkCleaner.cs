@@ -1,6 +1,6 @@
 using Fairlane.Agents.Storage;
 
-namespace Fairlane.Worker.Engine.Parking;
+namespace Fairlane.Worker.Parking;
 
 /// <summary>Deletes a parked row whose event ended elsewhere (dead-lettered), as its tenant.</summary>
 internal sealed class ParkCleaner(TenantDatabase database)

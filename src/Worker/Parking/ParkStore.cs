@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Fairlane.Partitioning.Offsets;
+using Fairlane.Worker.Engine;
 using Fairlane.Worker.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 using Fairlane.Worker.Infrastructure;
 
-namespace Fairlane.Worker.Engine.Parking;
+namespace Fairlane.Worker.Parking;
 
 /// <summary>A parked event as stored: its original record and where it came from.</summary>
 internal sealed record ParkedRow(long Id, string Tenant, long Offset, string Key, byte[] Value, IReadOnlyList<KeyValuePair<string, byte[]>> Headers);

@@ -1,7 +1,7 @@
 using System.Text;
 using Npgsql;
 
-namespace Fairlane.Worker.Intake;
+namespace Fairlane.Worker.DeadLetters;
 
 /// <summary>
 /// The last resort for a dead letter the dead-letter topic refuses for good: the record's key, value

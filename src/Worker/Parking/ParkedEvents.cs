@@ -1,9 +1,9 @@
 using Npgsql;
 
-namespace Fairlane.Agents.Storage;
+namespace Fairlane.Worker.Parking;
 
 /// <summary>Removes parked events once they are processed, in the same transaction as its effects.</summary>
-public static class ParkedEvents
+internal static class ParkedEvents
 {
     public static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long parkId, CancellationToken cancellationToken)
     {

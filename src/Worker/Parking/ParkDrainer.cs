@@ -1,11 +1,10 @@
 using Fairlane.Contracts.Events;
 using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;
-using Fairlane.Worker.Configuration;
-using Microsoft.Extensions.Options;
+using Fairlane.Worker.Engine;
 using Fairlane.Worker.Infrastructure;
 
-namespace Fairlane.Worker.Engine.Parking;
+namespace Fairlane.Worker.Parking;
 
 /// <summary>
 /// Moves parked events back into memory, in offset order, whenever their tenant has room: a tenant's
@@ -59,7 +58,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
             {
                 engine.PartitionParkRead(assignment, await store.TenantsWithRowsAsync(assignment.Partition, stoppingToken));
             }
-            catch (Exception ex) when (EventPipeline.IsTransient(ex))
+            catch (Exception ex) when (TransientErrors.IsTransient(ex))
             {
                 // Until it is read, every event of the partition is parked, so order holds; try again.
                 logger.LogWarning(ex, "Reading the park of {Partition} failed; retrying", assignment.Partition);
@@ -76,7 +75,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
             engine.Loaded(request, assignment, rows.Count, rows.Count > 0 ? rows[^1].Offset : -1,
                 rows.Select(row => ToEvent(request.Partition, row)).OfType<EngineEvent>().ToList());
         }
-        catch (Exception ex) when (EventPipeline.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (TransientErrors.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Loading parked events of {Tenant} on {Partition} failed; retrying", request.Tenant, request.Partition);
             engine.DrainFailed(request);

@@ -1,10 +1,12 @@
 using System.Threading.Channels;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
+using Fairlane.Worker.Engine;
+using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
 
-namespace Fairlane.Worker.Engine.Parking;
+namespace Fairlane.Worker.Parking;
 
 /// <summary>
 /// Writes parked events to PostgreSQL in batches, in the order they were parked, then completes
@@ -12,10 +14,13 @@ namespace Fairlane.Worker.Engine.Parking;
 /// while a hot tenant's backlog waits in the park. A failed batch is retried; nothing is dropped
 /// (the batch stays buffered, and the backpressure gate pauses intake if the park falls behind).
 /// </summary>
-internal sealed class ParkWriter(FairEngine engine, ParkStore store, IOptions<EngineOptions> options, ILogger<ParkWriter> logger) : BackgroundService
+internal sealed partial class ParkWriter(FairEngine engine, ParkStore store, IOptions<EngineOptions> options, ILogger<ParkWriter> logger) : BackgroundService
 {
     private readonly Channel<(EngineEvent Event, string Reason)> _queue =
         Channel.CreateUnbounded<(EngineEvent, string)>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Only a transient failure is retried: anything else is a bug, and stops the node.
+    private readonly Polly.ResiliencePipeline _retry = RetryPolicies.ParkWrites.Build(TransientErrors.IsTransient);
 
     /// <summary>
     /// Called once the engine counted the event's park write as started: by intake after
@@ -55,24 +60,25 @@ internal sealed class ParkWriter(FairEngine engine, ParkStore store, IOptions<En
 
     private async Task WriteWithRetryAsync(List<(EngineEvent Event, string Reason)> batch, CancellationToken stoppingToken)
     {
-        for (var attempt = 1; ; attempt++)
+        await _retry.ExecuteAsync(async ct =>
         {
             try
             {
-                await store.WriteAsync(batch, stoppingToken);
-                foreach (var (e, reason) in batch)
-                {
-                    FairlaneMetrics.EventsParked.WithLabels(reason).Inc();
-                    engine.InTransitDone(EngineEventOrigin.Of(e), parked: true);
-                }
-                return;
+                await store.WriteAsync(batch, ct);
             }
-            catch (Exception ex) when (EventPipeline.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (TransientErrors.IsTransient(ex) && !ct.IsCancellationRequested)
             {
-                var delay = RetryDelay.Exponential(attempt, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-                logger.LogWarning(ex, "Parking {Count} event(s) failed (attempt {Attempt}); retrying in {DelayMs} ms", batch.Count, attempt, delay.TotalMilliseconds);
-                await Task.Delay(delay, stoppingToken);
+                LogParkFailed(logger, ex, batch.Count);
+                throw;
             }
+        }, stoppingToken);
+        foreach (var (e, reason) in batch)
+        {
+            FairlaneMetrics.EventsParked.WithLabels(reason).Inc();
+            engine.InTransitDone(EngineEventOrigin.Of(e), parked: true);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Parking {Count} event(s) failed; retrying")]
+    private static partial void LogParkFailed(ILogger logger, Exception ex, int count);
 }

@@ -1,0 +1,24 @@
+namespace Fairlane.Worker.Pipeline;
+
+/// <summary>
+/// Hands each event not yet decided (not a duplicate) to its handler, in order, in the run's
+/// transaction. A handler that does not finish the event (a dead letter, a retry) stops the run,
+/// and with it the transaction: the run's events then run one by one to find the one at fault.
+/// </summary>
+internal sealed class HandlerStep(TimeSpan artificialDelay) : IPipelineStep
+{
+    public async Task InvokeAsync(PipelineRun run, RunStep next, CancellationToken cancellationToken)
+    {
+        // The artificial delay models a slow downstream call: one per transaction with work in it.
+        if (artificialDelay > TimeSpan.Zero && run.Outcomes.Any(o => o is null)) await Task.Delay(artificialDelay, cancellationToken);
+        for (var i = 0; i < run.Events.Count; i++)
+        {
+            if (run.Outcomes[i] is not null) continue;
+            var e = run.Events[i];
+            var outcome = await e.Handler.HandleAsync(e.Envelope, run.ContextFor(i), cancellationToken);
+            if (!outcome.Completed) throw PipelineErrors.RunFailed(outcome);
+            run.Outcomes[i] = outcome;
+        }
+        await next(run, cancellationToken);
+    }
+}

@@ -8,6 +8,7 @@ using Fairlane.Agents.Watcher;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Npgsql;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.LoadTest.Baseline;
 
@@ -59,11 +60,28 @@ internal sealed class BaselineProcessor(TenantDatabase database, int handlerDela
     {
         var tenant = await TenantRecord.ReadAsync(c, tx, envelope.TenantId, ct);
         if (tenant is null || tenant.IsDeleted) return false;
-        if (!await ProcessedEventLedger.TryRecordAsync(c, tx, envelope.TenantId, envelope.Id, origin, ct)) return false;
+        if (!await RecordProcessedAsync(c, tx, envelope.TenantId, envelope.Id, origin, ct)) return false;
         if (handlerDelayMs > 0) await Task.Delay(handlerDelayMs, ct);
         var outcome = await _watcher.HandleAsync(EventCatalog.StockChanged.Decode(envelope), new HandlerContext(c, tx, envelope.TenantId, origin), ct);
         if (!outcome.Completed) throw new InvalidOperationException(outcome.Detail);
         return true;
+    }
+
+    // The plain consumer keeps the same exactly-once ledger as Fairlane, so the comparison is like for like.
+    private static async Task<bool> RecordProcessedAsync(NpgsqlConnection c, NpgsqlTransaction tx, string tenant, string eventId,
+        EventOrigin origin, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO processed_events (tenant_id, event_id, topic, partition, "offset", produced_at)
+            VALUES (@tenant, @event, @topic, @partition, @offset, @produced) ON CONFLICT (tenant_id, event_id) DO NOTHING
+            """, c, tx);
+        cmd.Parameters.AddWithValue("tenant", tenant);
+        cmd.Parameters.AddWithValue("event", eventId);
+        cmd.Parameters.AddWithValue("topic", origin.Topic);
+        cmd.Parameters.AddWithValue("partition", origin.Partition);
+        cmd.Parameters.AddWithValue("offset", origin.Offset);
+        cmd.Parameters.AddWithValue("produced", (object?)origin.ProducedAt ?? DBNull.Value);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
     private static DateTimeOffset? ProducedAt(Headers? headers) =>

@@ -5,6 +5,7 @@ using Fairlane.Agents.Outbox;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Agents.Guardian;
 
@@ -69,7 +70,7 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
         // Paused or over budget since the fan-out: nothing is reconciled or pushed for it this run.
         if ((await TenantRecord.ReadAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))?.IsHeld == true)
         {
-            await CountFailedAsync(job, envelope, context, "held", cancellationToken);
+            await CountFailedAsync(job, context, "held", cancellationToken);
             return Outcome.Done;
         }
 
@@ -121,14 +122,12 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
             observer.Fenced();
             return;
         }
-        await CountFailedAsync(job, envelope, context, "dead-lettered", cancellationToken);
+        await CountFailedAsync(job, context, "dead-lettered", cancellationToken);
     }
 
-    // The ledger makes a repeated count (a dead letter re-published after a crash) count once.
-    private async Task CountFailedAsync(ReconcileTenant job, TypedEnvelope envelope, HandlerContext context, string why, CancellationToken cancellationToken)
+    // Counted once: a held job through the event's own ledger mark, a dead letter through the sink's.
+    private async Task CountFailedAsync(ReconcileTenant job, HandlerContext context, string why, CancellationToken cancellationToken)
     {
-        if (!await ProcessedEventLedger.TryRecordAsync(context.Connection, context.Transaction, context.TenantId, $"{envelope.Id}.failed",
-                context.Origin, cancellationToken)) return;
         if (!await ReconcileStore.AddFailureToRunAsync(context, job.RunId, job.Epoch, cancellationToken)) return;
         observer.Failed();
         LogFailed(logger, context.TenantId, job.RunId, why);

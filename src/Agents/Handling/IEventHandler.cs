@@ -73,7 +73,8 @@ public interface IDeadLetterAware
     /// <summary>
     /// The event ended as a dead letter (permanent failure or retries exhausted) and will not be
     /// handled. Runs in a transaction of its own bound to the tenant, after the dead letter is
-    /// acknowledged; it may run more than once for one event, so what it records must be idempotent.
+    /// acknowledged, at most once per event: the dead-letter sink marks the event in the
+    /// processed-events ledger in the same transaction.
     /// </summary>
     Task DeadLetteredAsync(TypedEnvelope envelope, HandlerContext context, CancellationToken cancellationToken);
 }

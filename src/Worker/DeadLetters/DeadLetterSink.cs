@@ -3,6 +3,7 @@ using Fairlane.Agents.Storage;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Parking;
+using Fairlane.Worker.Pipeline;
 
 namespace Fairlane.Worker.DeadLetters;
 
@@ -45,12 +46,17 @@ internal sealed partial class DeadLetterSink(
         }, cancellationToken).AsTask();
 
     // In a tenant transaction of its own: the event's own transaction rolled back, or never opened.
+    // Its ledger mark makes a dead letter sent again after a crash tell the handler only once.
     private Task TellHandlerAsync(IDeadLetterAware aware, EngineEvent e, CancellationToken cancellationToken) =>
         database.InTenantTransactionAsync(e.Tenant, async (c, tx, ct) =>
         {
+            if (!await ProcessedEventLedger.TryRecordAsync(c, tx, e.Tenant, e.Envelope.Id + DeadLetteredMark, e.Origin(), ct)) return false;
             await aware.DeadLetteredAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, e.Origin()), ct);
             return true;
         }, cancellationToken);
+
+    /// <summary>The suffix of the ledger row that records a handler was told its event was dead-lettered.</summary>
+    public const string DeadLetteredMark = ".dead-lettered";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettering {Topic}/{Partition}@{Offset} failed; retrying")]
     private static partial void LogRetrying(ILogger logger, Exception ex, string topic, int partition, long offset);

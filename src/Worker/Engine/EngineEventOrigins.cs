@@ -1,4 +1,5 @@
 using Fairlane.Agents.Storage;
+using Fairlane.Agents.Handling;
 
 namespace Fairlane.Worker.Engine;
 

@@ -3,6 +3,7 @@ using Fairlane.Partitioning.Engine;
 using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Partitioning.Scheduling;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Engine;
 

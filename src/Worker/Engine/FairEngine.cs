@@ -5,6 +5,7 @@ using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Engine;
 

@@ -2,6 +2,7 @@ using Fairlane.Agents.Guardian;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Npgsql;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Guardian;
 

@@ -2,6 +2,7 @@ using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
 using Fairlane.Worker.Engine;
 using Npgsql;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Pipeline;
 

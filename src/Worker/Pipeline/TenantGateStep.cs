@@ -1,6 +1,7 @@
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Pipeline;
 

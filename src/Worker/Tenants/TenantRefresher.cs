@@ -5,6 +5,7 @@ using Fairlane.Worker.Parking;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Engine;
+using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Tenants;
 

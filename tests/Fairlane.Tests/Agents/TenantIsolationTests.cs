@@ -1,6 +1,8 @@
 using Fairlane.Agents.Storage;
 using Fairlane.Tests.Infrastructure;
 using Npgsql;
+using Fairlane.Agents.Handling;
+using Fairlane.Worker.Pipeline;
 
 namespace Fairlane.Tests.Agents;
 

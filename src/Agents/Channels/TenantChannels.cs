@@ -4,8 +4,9 @@ using Fairlane.Agents.Handling;
 using Fairlane.Agents.Outbox;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using Fairlane.Agents.Storage;
 
-namespace Fairlane.Agents.Storage;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// Loads a tenant's channels for Sync and Guardian, and keeps their misconfigured status true to

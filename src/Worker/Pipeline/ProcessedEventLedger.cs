@@ -1,15 +1,14 @@
 using Npgsql;
 
-namespace Fairlane.Agents.Storage;
+using Fairlane.Agents.Handling;
 
-/// <summary>Where a consumed event came from, as recorded in the processed-events ledger.</summary>
-public readonly record struct EventOrigin(string Topic, int Partition, long Offset, DateTimeOffset? ProducedAt);
+namespace Fairlane.Worker.Pipeline;
 
 /// <summary>
 /// The exactly-once ledger. Recording an event shares the handler's transaction, so its effects
 /// and its "done" mark commit together; a re-delivered event finds its mark and is skipped.
 /// </summary>
-public static class ProcessedEventLedger
+internal static class ProcessedEventLedger
 {
     /// <summary>Marks the event processed; false when it already was (a duplicate delivery).</summary>
     public static async Task<bool> TryRecordAsync(

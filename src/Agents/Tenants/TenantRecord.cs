@@ -1,7 +1,7 @@
 using Fairlane.Agents.Tenants;
 using Npgsql;
 
-namespace Fairlane.Agents.Storage;
+namespace Fairlane.Agents.Tenants;
 
 /// <summary>A tenant's status and limits as stored in the tenants table, with its jobs this month.</summary>
 public sealed record TenantRecord(

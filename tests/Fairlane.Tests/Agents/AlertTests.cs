@@ -18,11 +18,11 @@ public sealed class AlertTests
         new StockChanged { ChannelId = "web", ChannelType = "wix", ExternalId = "W-1", Quantity = quantity, Sequence = sequence },
         FairlaneJsonContext.Default.StockChanged);
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Low_stock_is_alerted_once_announced_on_the_bus_and_resolved_on_restock()
     {
         var keyPrefix = TestServers.UniqueName("bus") + ":";
-        await using var stack = await WorkerStack.StartAsync(1, 6, $"--Redis:KeyPrefix={keyPrefix}");
+        await using var stack = await new StackBuilder().Kafka(1, 6).With("Redis:KeyPrefix", keyPrefix).StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         await Catalog.SeedAsync(stack.Db, Tenant, [new("web", "wix")], [new("p1", Stock: 20, LowStockThreshold: 5)], [new("p1", "web", "W-1")]);
 

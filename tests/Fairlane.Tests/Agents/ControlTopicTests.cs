@@ -13,20 +13,20 @@ public sealed class ControlTopicTests
     private static EventEnvelope Command(string tenant, TenantCommand command) =>
         EnvelopeCodec.Create(tenant, EventTypes.TenantCommand, command, FairlaneJsonContext.Default.TenantCommand);
 
-    private static async Task SendAndWaitAsync(WorkerStack stack, EventEnvelope command)
+    private static async Task SendAndWaitAsync(TestStack stack, EventEnvelope command)
     {
         await stack.Producer.ProduceAsync(stack.Topics.Control, command);
         await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>($"SELECT count(*) FROM processed_events WHERE event_id = '{command.Id}'"),
             n => n == 1, Deadline, $"command {command.Id} processed");
     }
 
-    private static Task<string> StatusAsync(WorkerStack stack, string tenant) =>
+    private static Task<string> StatusAsync(TestStack stack, string tenant) =>
         stack.Db.ScalarAsync<string>($"SELECT status FROM tenants WHERE id = '{tenant}'");
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Register_update_pause_resume_and_unregister_apply_to_the_tenant_and_its_events()
     {
-        await using var stack = await WorkerStack.StartAsync(1, 6);
+        await using var stack = await new StackBuilder().Kafka(1, 6).StartAsync();
 
         await SendAndWaitAsync(stack, Command("newbie", new TenantCommand { Command = "register", Name = "New Shop", Weight = 3, MonthlyBudget = 1000 }));
         Assert.Equal("active", await StatusAsync(stack, "newbie"));
@@ -54,10 +54,10 @@ public sealed class ControlTopicTests
         Assert.Equal(3, await stack.Db.ScalarAsync<int>("SELECT weight FROM tenants WHERE id = 'newbie'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task An_invalid_command_is_dead_lettered_and_changes_nothing()
     {
-        await using var stack = await WorkerStack.StartAsync(1, 6);
+        await using var stack = await new StackBuilder().Kafka(1, 6).StartAsync();
         await stack.Db.RegisterTenantsAsync(["steady"]);
 
         await stack.Producer.ProduceAsync(stack.Topics.Control, Command("steady", new TenantCommand { Command = "update", Weight = 0 }));

@@ -3,8 +3,6 @@ using Fairlane.Agents.Storage;
 using Fairlane.ChannelSimulator;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
-using Fairlane.Producing;
-using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;
 
@@ -20,14 +18,13 @@ public sealed class CredentialSecrecyTests
     private const string Tenant = "jeweller";
     private const string Secret = "s3cret-that-must-never-show-9d2b";
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Channel_secrets_are_not_readable_in_the_database_or_the_logs()
     {
-        using var cluster = MockCluster.Start(1);
-        var topics = new Topics(TestServers.UniqueName("t"));
-        cluster.CreateTopics(topics.All, 3);
-        await using var db = await TestDatabase.CreateAsync();
-        await db.RegisterTenantsAsync([Tenant]);
+        await using var stack = await new StackBuilder().Kafka(1, 3).Tenants(Tenant).InProcessWorkers(0)
+            .With("Logging:MinimumLevel", "Debug")
+            .StartAsync();
+        var (topics, db) = (stack.Topics, stack.Db);
         await using var simulator = await ChannelSimulatorServer.StartAsync(port: 0, seed: 3);
 
         var good = simulator.Account(ChannelTypes.Wix, "good");
@@ -46,10 +43,8 @@ public sealed class CredentialSecrecyTests
         }, CancellationToken.None);
         await Catalog.SeedAsync(db, Tenant, [], [new("p1", 10)], [new("p1", "good", "g-1"), new("p1", "refusing", "r-1"), new("p1", "source", "s-1")]);
 
-        var environment = WorkerEnvironment.For(db, cluster.BootstrapServers, topics.Prefix, FreePort.Next());
-        environment["FAIRLANE__LOGGING__MINIMUMLEVEL"] = "Debug";
-        await using var worker = WorkerProcess.Start(["run"], environment);
-        using var producer = new FairlaneProducer(cluster.BootstrapServers);
+        var worker = stack.StartProcess(FreePort.Next());
+        var producer = stack.Producer;
         await producer.ProduceAsync(topics.Webhooks, EnvelopeCodec.Create(Tenant, EventTypes.StockChanged,
             new StockChanged { ChannelId = "source", ChannelType = ChannelTypes.Wix, ExternalId = "s-1", Quantity = 7, Sequence = 1 },
             FairlaneJsonContext.Default.StockChanged));

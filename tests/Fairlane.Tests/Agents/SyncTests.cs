@@ -18,19 +18,19 @@ public sealed class SyncTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     // Fast retries; a breaker that opens after a few failed calls and tries again after a second.
-    private static readonly string[] FastChannels =
+    private static readonly (string Key, object Value)[] FastChannels =
     [
-        "--Channels:Resilience:MaxRetryAttempts=4", "--Channels:Resilience:RetryBaseDelayMs=5", "--Channels:Resilience:RetryMaxDelayMs=20",
-        "--Channels:Resilience:BreakerMinimumThroughput=4", "--Channels:Resilience:BreakerSamplingDurationMs=5000",
-        "--Channels:Resilience:BreakerBreakDurationMs=1000",
+        ("Channels:Resilience:MaxRetryAttempts", 4), ("Channels:Resilience:RetryBaseDelayMs", 5), ("Channels:Resilience:RetryMaxDelayMs", 20),
+        ("Channels:Resilience:BreakerMinimumThroughput", 4), ("Channels:Resilience:BreakerSamplingDurationMs", 5000),
+        ("Channels:Resilience:BreakerBreakDurationMs", 1000),
     ];
 
-    private sealed record Shop(WorkerStack Stack, ChannelSimulatorServer Simulator, SimulatedAccount Pos, SimulatedAccount Web, SimulatedAccount Food)
+    private sealed record Shop(TestStack Stack, ChannelSimulatorServer Simulator, SimulatedAccount Pos, SimulatedAccount Web, SimulatedAccount Food)
         : IAsyncDisposable
     {
         public static async Task<Shop> OpenAsync(int stock = 10, int buffer = 2)
         {
-            var stack = await WorkerStack.StartAsync(1, 6, FastChannels);
+            var stack = await new StackBuilder().Kafka(1, 6).With(FastChannels).StartAsync();
             var simulator = await ChannelSimulatorServer.StartAsync(port: 0, seed: 7);
             await stack.Db.RegisterTenantsAsync([Tenant]);
             var accounts = await SimulatedChannels.AddAsync(stack.Db, simulator, Tenant,
@@ -61,7 +61,7 @@ public sealed class SyncTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task A_sale_on_one_channel_reaches_the_others_with_the_buffer_held_back()
     {
         await using var shop = await Shop.OpenAsync(stock: 10, buffer: 2);
@@ -77,7 +77,7 @@ public sealed class SyncTests
         Assert.Equal(6, await shop.Stack.Db.ScalarAsync<int>("SELECT channel_stock FROM product_channel_mappings WHERE channel_id = 'food'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Storms_of_429s_and_server_errors_are_ridden_out()
     {
         await using var shop = await Shop.OpenAsync();
@@ -93,7 +93,7 @@ public sealed class SyncTests
         Assert.Equal(3, shop.Food.Calls(ChannelOperations.Push, 503));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task An_outage_opens_the_breaker_and_alerts_and_the_channel_alert_clears_once_it_is_back()
     {
         await using var shop = await Shop.OpenAsync(stock: 100, buffer: 0);
@@ -134,7 +134,7 @@ public sealed class SyncTests
         Assert.Equal(1, await shop.Stack.Db.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE kind = 'channel_status' AND status = 'resolved'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Refused_credentials_mark_the_channel_and_raise_a_critical_alert()
     {
         await using var shop = await Shop.OpenAsync();
@@ -150,7 +150,7 @@ public sealed class SyncTests
         Assert.Equal(5, shop.Web.GetStock("web-1"));
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [InlineData("")]
     [InlineData("deliveroo.example.test/api")]
     [InlineData("ftp://deliveroo.example.test/api")]
@@ -162,7 +162,7 @@ public sealed class SyncTests
             fixIt: () => shop.Stack.Db.ExecuteAsync($"UPDATE channels SET base_url = '{shop.Food.BaseUrl}' WHERE id = 'food'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task A_channel_whose_credentials_no_longer_decrypt_is_one_alert_not_a_stream_of_dead_letters()
     {
         await using var shop = await Shop.OpenAsync(stock: 100, buffer: 0);

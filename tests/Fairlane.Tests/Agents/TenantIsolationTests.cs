@@ -43,7 +43,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         return await cmd.ExecuteNonQueryAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_query_without_tenant_filter_sees_only_the_bound_tenant()
     {
         Assert.Equal(1, await AsTenant("tenant-a", (c, tx) => Count(c, tx, "SELECT count(*) FROM products")));
@@ -56,13 +56,13 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Equal(0, await AsTenant("tenant-a", (c, tx) => Count(c, tx, "SELECT count(*) FROM processed_events")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Naming_another_tenant_explicitly_still_reads_nothing()
     {
         Assert.Equal(0, await AsTenant("tenant-a", (c, tx) => Count(c, tx, "SELECT count(*) FROM products WHERE tenant_id = 'tenant-b'")));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Updates_and_deletes_cannot_reach_another_tenants_rows()
     {
         Assert.Equal(0, await AsTenant("tenant-a", (c, tx) => Execute(c, tx, "UPDATE products SET stock = 0 WHERE tenant_id = 'tenant-b'")));
@@ -72,7 +72,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM processed_events WHERE tenant_id = 'tenant-b'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Inserting_a_row_for_another_tenant_is_refused()
     {
         var ex = await Assert.ThrowsAsync<PostgresException>(() =>
@@ -80,7 +80,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Equal("42501", ex.SqlState); // new row violates row-level security policy
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Moving_a_row_to_another_tenant_is_refused()
     {
         var ex = await Assert.ThrowsAsync<PostgresException>(() =>
@@ -88,14 +88,14 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Equal("42501", ex.SqlState);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Without_a_bound_tenant_the_application_role_sees_nothing()
     {
         await using var cmd = _db.App.CreateCommand("SELECT count(*) FROM products");
         Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_binding_ends_with_the_transaction()
     {
         await using var connection = await _db.App.OpenConnectionAsync();
@@ -110,7 +110,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Equal(0L, (long)(await after.ExecuteScalarAsync())!);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_processed_events_ledger_records_an_event_once_per_tenant()
     {
         var origin = new EventOrigin("t", 3, 42, DateTimeOffset.UtcNow);

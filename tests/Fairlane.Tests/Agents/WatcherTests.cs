@@ -10,10 +10,10 @@ public sealed class WatcherTests
     private const string Tenant = "shop";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static async Task<WorkerStack> StartAsync()
+    private static async Task<TestStack> StartAsync()
     {
         // The channels lead nowhere: Sync records its pushes as failed at once, which is all these tests need of it.
-        var stack = await WorkerStack.StartAsync(1, 6, "--Channels:Resilience:MaxRetryAttempts=0");
+        var stack = await new StackBuilder().Kafka(1, 6).With("Channels:Resilience:MaxRetryAttempts", 0).StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         await Catalog.SeedAsync(stack.Db, Tenant,
             [new("pos", "eposnow"), new("web", "wix"), new("food", "deliveroo")],
@@ -28,11 +28,11 @@ public sealed class WatcherTests
             new StockChanged { ChannelId = channel, ChannelType = type, ExternalId = item, Quantity = quantity, Delta = delta, Sequence = sequence },
             FairlaneJsonContext.Default.StockChanged, occurredAt: at);
 
-    private static Task WaitProcessedAsync(WorkerStack stack, params string[] eventIds) => Eventually.WaitAsync(
+    private static Task WaitProcessedAsync(TestStack stack, params string[] eventIds) => Eventually.WaitAsync(
         () => stack.Db.ScalarAsync<long>($"SELECT count(*) FROM processed_events WHERE event_id IN ('{string.Join("','", eventIds)}')"),
         n => n == eventIds.Length, Deadline, $"events {string.Join(", ", eventIds)} processed");
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task A_webhook_moves_stock_once_and_stale_or_repeated_ones_never_move_it_back()
     {
         await using var stack = await StartAsync();
@@ -82,7 +82,7 @@ public sealed class WatcherTests
         Assert.Equal(4, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task An_unmapped_item_raises_one_alert_and_is_not_retried()
     {
         await using var stack = await StartAsync();

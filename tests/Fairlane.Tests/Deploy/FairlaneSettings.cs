@@ -16,6 +16,12 @@ internal static class FairlaneSettings
                 .Where(v => v.Key.StartsWith("FAIRLANE__", StringComparison.Ordinal))
                 .Select(v => new KeyValuePair<string, string?>(v.Key["FAIRLANE__".Length..].Replace("__", ":", StringComparison.Ordinal), v.Value)))
             .Build();
+        return Problems(configuration);
+    }
+
+    /// <summary>Every problem the daemon's validators (and the binder) find in a configuration, section by section.</summary>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration)
+    {
         var problems = new List<string>();
         Check<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
         Check<PostgresOptions, PostgresOptionsValidator>(PostgresOptions.Section);

@@ -1,5 +1,3 @@
-using Fairlane.Contracts;
-using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 
 namespace Fairlane.Tests.Deploy;
@@ -13,8 +11,7 @@ public sealed class LiveWorkerFixture : IAsyncLifetime
     internal static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     internal const int FirstEvents = 50;
 
-    private MockCluster? _cluster;
-    private TestDatabase? _db;
+    private TestStack? _stack;
     private WorkerProcess? _worker;
 
     internal NotifySocket Notify { get; } = new();
@@ -27,11 +24,9 @@ public sealed class LiveWorkerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _cluster = MockCluster.Start(brokers: 1);
-        var topics = new Topics(TestServers.UniqueName("t"));
-        _cluster.CreateTopics(topics.All, 3);
-        _db = await TestDatabase.CreateAsync(migrate: false); // the daemon migrates on start
-        Environment = WorkerEnvironment.For(_db, _cluster.BootstrapServers, topics.Prefix, MetricsPort);
+        // The daemon migrates on start.
+        _stack = await new StackBuilder().Kafka(1, 3).Database(migrate: false).InProcessWorkers(0).StartAsync();
+        Environment = _stack.SettingsFor(inProcess: false, MetricsPort).ToEnvironment();
 
         // 400 ms watchdog: the daemon should ping every 200 ms.
         var underSystemd = new Dictionary<string, string>(Environment) { ["NOTIFY_SOCKET"] = Notify.Path, ["WATCHDOG_USEC"] = "400000" };
@@ -58,8 +53,7 @@ public sealed class LiveWorkerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_worker is not null) await _worker.DisposeAsync();
-        if (_db is not null) await _db.DisposeAsync();
-        _cluster?.Dispose();
+        if (_stack is not null) await _stack.DisposeAsync();
         Notify.Dispose();
     }
 }

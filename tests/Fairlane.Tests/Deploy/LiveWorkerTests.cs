@@ -11,7 +11,7 @@ public sealed class LiveWorkerTests(LiveWorkerFixture live) : IClassFixture<Live
 {
     private static readonly TimeSpan Deadline = LiveWorkerFixture.Deadline;
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Prometheus_scrapes_the_worker_and_its_query_api_returns_fairlane_series_and_recorded_rules()
     {
         await using var prometheus = await PrometheusServer.StartAsync(live.MetricsPort, Deadline);
@@ -38,7 +38,7 @@ public sealed class LiveWorkerTests(LiveWorkerFixture live) : IClassFixture<Live
         Assert.All(rules, r => Assert.True(r.Health == "ok", $"{r.Name}: {r.Health} {r.Error}"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task The_worker_feeds_the_systemd_watchdog_while_it_is_healthy()
     {
         await Eventually.WaitAsync(() => live.Notify.Messages.Count >= 3, Deadline, "three WATCHDOG=1 messages on NOTIFY_SOCKET");
@@ -47,7 +47,7 @@ public sealed class LiveWorkerTests(LiveWorkerFixture live) : IClassFixture<Live
         Assert.False(live.Worker.HasExited);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Healthcheck_exits_0_while_the_worker_answers_and_1_when_nothing_listens()
     {
         var healthy = await WorkerProcess.RunToEndAsync(["healthcheck"], live.Environment, Deadline);

@@ -23,28 +23,10 @@ internal sealed class InProcessWorker : IAsyncDisposable
     /// <summary>The host's services, for assertions on what the node holds (its engine, its options).</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessWorker> StartAsync(TestDatabase db, string bootstrapServers, string topicPrefix, params string[] extra)
+    /// <summary>Starts the host with these settings (see <see cref="TestStack.SettingsFor"/>).</summary>
+    public static async Task<InProcessWorker> StartAsync(WorkerSettings settings)
     {
-        string[] args =
-        [
-            $"--Kafka:BootstrapServers={bootstrapServers}",
-            $"--Kafka:TopicPrefix={topicPrefix}",
-            $"--Kafka:GroupId={topicPrefix}-group",
-            $"--Postgres:ConnectionString={db.AppConnectionString}",
-            $"--Postgres:OwnerConnectionString={db.OwnerConnectionString}",
-            $"--Redis:Endpoints:0=127.0.0.1:{TestServers.RedisPorts[0]}",
-            $"--Http:MetricsPort={FreePort.Next()}",
-            $"--Channels:CredentialKey={TestServers.CredentialKey}",
-            // Workers of one test share its topic prefix, and so its Redis channels, like a fleet.
-            $"--Redis:KeyPrefix={topicPrefix}:",
-            $"--Admin:Port={FreePort.Next()}",
-            $"--Admin:Token={AdminToken}",
-            "--Logging:MinimumLevel=Warning",
-            "--Worker:ShutdownGraceMs=5000",
-            "--Guardian:Cron=0 0 0 1 1 ? 2099", // runs only when a test asks
-            .. extra,
-        ];
-        var app = FairlaneHost.Build(args);
+        var app = FairlaneHost.Build(settings.ToArguments());
         await app.StartAsync();
         return new InProcessWorker(app);
     }

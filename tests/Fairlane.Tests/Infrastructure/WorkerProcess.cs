@@ -12,6 +12,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private bool _disposed;
 
     private WorkerProcess(Process process)
     {
@@ -84,8 +85,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    // Idempotent: a test may dispose a node it started and its stack disposes it again.
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -15,11 +15,10 @@ public sealed class AppRoleStartupTests
     [Fact(Timeout = 120_000)]
     public async Task Owner_credentials_in_the_application_connection_string_stop_startup_with_exit_3()
     {
-        await using var db = await TestDatabase.CreateAsync();
-        var environment = WorkerEnvironment.For(db, "127.0.0.1:1", TestServers.UniqueName("approle"), FreePort.Next());
-        environment["FAIRLANE__POSTGRES__CONNECTIONSTRING"] = db.OwnerConnectionString;
+        await using var stack = await new StackBuilder().NoKafka().InProcessWorkers(0).StartAsync();
 
-        var (code, _, stderr) = await WorkerProcess.RunToEndAsync(["run"], environment, ExitDeadline);
+        var (code, _, stderr) = await stack.RunCliAsync(["run"], ExitDeadline,
+            s => s.Set("Postgres:ConnectionString", stack.Db.OwnerConnectionString));
 
         Assert.Equal(3, code);
         Assert.Contains("Postgres:ConnectionString (FAIRLANE__POSTGRES__CONNECTIONSTRING) logs in as role 'fairlane', not as Postgres:AppRole 'fairlane_app'", stderr);
@@ -30,13 +29,13 @@ public sealed class AppRoleStartupTests
     public async Task An_application_role_that_owns_the_tables_stops_startup_with_exit_3()
     {
         // AppRole and the login agree, but the role owns the tables, and an owner is exempt from their policies.
-        await using var db = await TestDatabase.CreateAsync();
-        var environment = WorkerEnvironment.For(db, "127.0.0.1:1", TestServers.UniqueName("approle"), FreePort.Next());
-        environment["FAIRLANE__POSTGRES__CONNECTIONSTRING"] = db.OwnerConnectionString;
-        environment["FAIRLANE__POSTGRES__APPROLE"] = "fairlane";
-        environment["FAIRLANE__POSTGRES__MIGRATEONSTART"] = "false";
+        await using var stack = await new StackBuilder().NoKafka().InProcessWorkers(0)
+            .With("Postgres:AppRole", "fairlane")
+            .With("Postgres:MigrateOnStart", "false")
+            .StartAsync();
 
-        var (code, _, stderr) = await WorkerProcess.RunToEndAsync(["run"], environment, ExitDeadline);
+        var (code, _, stderr) = await stack.RunCliAsync(["run"], ExitDeadline,
+            s => s.Set("Postgres:ConnectionString", stack.Db.OwnerConnectionString));
 
         Assert.Equal(3, code);
         Assert.Matches(@"Postgres:ConnectionString \(FAIRLANE__POSTGRES__CONNECTIONSTRING\) logs in as role 'fairlane', which owns \d+ tables with row-level security", stderr);

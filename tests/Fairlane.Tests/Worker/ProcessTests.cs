@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Fairlane.Contracts;
-using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 
 namespace Fairlane.Tests.Worker;
@@ -11,47 +9,39 @@ public sealed partial class ProcessTests
 {
     private static readonly TimeSpan ExitDeadline = TimeSpan.FromSeconds(60);
 
-    private static Dictionary<string, string> ValidEnvironment(TestDatabase? db, string bootstrap, string prefix, int metricsPort) =>
-        WorkerEnvironment.For(db, bootstrap, prefix, metricsPort);
+    // Settings for a node that never reaches Kafka or a database of its own: each test breaks one thing.
+    private static Task<TestStack> StartAsync() => new StackBuilder().NoKafka().NoDatabase().InProcessWorkers(0).StartAsync();
 
-    [Theory]
-    [InlineData("FAIRLANE__KAFKA__BOOTSTRAPSERVERS", "", "Kafka:BootstrapServers")]
-    [InlineData("FAIRLANE__KAFKA__PARTITIONS", "lots", "Kafka:Partitions")]
-    [InlineData("FAIRLANE__KAFKA__SESSIONTIMEOUTMS", "5", "Kafka:SessionTimeoutMs")]
-    [InlineData("FAIRLANE__KAFKA__DEADLETTERMAXMESSAGEBYTES", "10", "Kafka:DeadLetterMaxMessageBytes")]
-    [InlineData("FAIRLANE__POSTGRES__CONNECTIONSTRING", "", "Postgres:ConnectionString")]
-    [InlineData("FAIRLANE__REDIS__ENDPOINTS__0", "no-port", "Redis:Endpoints:0")]
-    [InlineData("FAIRLANE__HTTP__METRICSPORT", "70000", "Http:MetricsPort")]
-    [InlineData("FAIRLANE__WORKER__AGENTS__0", "janitor", "Worker:Agents")]
-    [InlineData("FAIRLANE__CHANNELS__CREDENTIALKEY", "too-short", "Channels:CredentialKey")]
-    [InlineData("FAIRLANE__CHANNELS__RESILIENCE__MAXRETRYATTEMPTS", "-1", "Channels:Resilience:MaxRetryAttempts")]
-    [InlineData("FAIRLANE__AGENTS__OUTBOXBATCHSIZE", "0", "Agents:OutboxBatchSize")]
-    [InlineData("FAIRLANE__RETENTION__PROCESSEDEVENTSDAYS", "0", "Retention:ProcessedEventsDays")]
-    public async Task An_invalid_setting_stops_startup_with_a_message_naming_it(string variable, string value, string setting)
+    // Each setting's rule is tested without a host (SettingValidationTests); these two rows show that the
+    // process stops with the documented exit code 3 naming the setting, for a rule and for a value that
+    // does not even convert.
+    [Theory(Timeout = 120_000)]
+    [InlineData("Kafka:BootstrapServers", "", "Kafka:BootstrapServers")]
+    [InlineData("Kafka:Partitions", "lots", "Kafka:Partitions")]
+    public async Task An_invalid_setting_stops_startup_with_a_message_naming_it(string key, string value, string setting)
     {
-        var environment = ValidEnvironment(null, "127.0.0.1:1", "p", FreePort.Next());
-        environment[variable] = value;
+        await using var stack = await StartAsync();
 
-        var (code, _, stderr) = await WorkerProcess.RunToEndAsync(["run"], environment, ExitDeadline);
+        var (code, _, stderr) = await stack.RunCliAsync(["run"], ExitDeadline, s => s.Set(key, value));
 
         Assert.Equal(3, code);
         Assert.Contains(setting, stderr);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task An_unreachable_database_at_start_exits_non_zero()
     {
-        var environment = ValidEnvironment(null, "127.0.0.1:1", "p", FreePort.Next());
+        await using var stack = await StartAsync();
         var closedPort = FreePort.Next();
-        environment["FAIRLANE__POSTGRES__OWNERCONNECTIONSTRING"] = $"Host=127.0.0.1;Port={closedPort};Database=x;Username=u;Password=p;Timeout=3";
 
-        var (code, _, stderr) = await WorkerProcess.RunToEndAsync(["run"], environment, ExitDeadline);
+        var (code, _, stderr) = await stack.RunCliAsync(["run"], ExitDeadline, s =>
+            s.Set("Postgres:OwnerConnectionString", $"Host=127.0.0.1;Port={closedPort};Database=x;Username=u;Password=p;Timeout=3"));
 
         Assert.Equal(1, code);
         Assert.Contains("stopped", stderr);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Help_prints_commands_and_exit_codes_and_a_bad_command_is_a_usage_error()
     {
         var help = await WorkerProcess.RunToEndAsync(["--help"], new Dictionary<string, string>(), ExitDeadline);
@@ -64,32 +54,29 @@ public sealed partial class ProcessTests
         Assert.Contains("Unknown command", bad.Stderr);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Migrate_command_is_safe_to_run_twice()
     {
-        await using var db = await TestDatabase.CreateAsync(migrate: false);
-        var environment = ValidEnvironment(db, "127.0.0.1:1", "p", FreePort.Next());
+        await using var stack = await new StackBuilder().NoKafka().Database(migrate: false).InProcessWorkers(0).StartAsync();
 
-        Assert.Equal(0, (await WorkerProcess.RunToEndAsync(["migrate"], environment, ExitDeadline)).ExitCode);
-        Assert.Equal(0, (await WorkerProcess.RunToEndAsync(["migrate"], environment, ExitDeadline)).ExitCode);
-        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations") >= 1);
+        Assert.Equal(0, (await stack.RunCliAsync(["migrate"], ExitDeadline)).ExitCode);
+        Assert.Equal(0, (await stack.RunCliAsync(["migrate"], ExitDeadline)).ExitCode);
+        Assert.True(await stack.Db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations") >= 1);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Demo_events_are_processed_and_counted_in_metrics_and_SIGTERM_exits_cleanly()
     {
-        using var cluster = MockCluster.Start(brokers: 3);
-        var topics = new Topics(TestServers.UniqueName("t"));
-        cluster.CreateTopics(topics.All, 24);
-        await using var db = await TestDatabase.CreateAsync(migrate: false); // the daemon migrates on start
+        // The daemon migrates on start.
+        await using var stack = await new StackBuilder().Kafka(3, 24).Database(migrate: false).InProcessWorkers(0).StartAsync();
+        var db = stack.Db;
         var port = FreePort.Next();
-        var environment = ValidEnvironment(db, cluster.BootstrapServers, topics.Prefix, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
 
-        await using var daemon = WorkerProcess.Start(["run"], environment);
+        var daemon = stack.StartProcess(port);
         await Eventually.WaitAsync(() => Get(http, "/readyz"), r => r.Status == 200, ExitDeadline, "/readyz to answer 200");
 
-        var produce = await WorkerProcess.RunToEndAsync(["produce", "--demo", "1000"], environment, ExitDeadline);
+        var produce = await stack.RunCliAsync(["produce", "--demo", "1000"], ExitDeadline);
         Assert.True(produce.ExitCode == 0, produce.Stderr);
 
         var metrics = await Eventually.WaitAsync(() => Get(http, "/metrics"), r => ProcessedTotal(r.Body) >= 1000, ExitDeadline,

@@ -15,22 +15,24 @@ public sealed class TopicsCliTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    private static Task<(int ExitCode, string Stdout, string Stderr)> EnsureAsync(MockCluster cluster, Topics topics, params string[] extra)
-    {
-        var environment = WorkerEnvironment.For(null, cluster.BootstrapServers, topics.Prefix, FreePort.Next());
-        environment["FAIRLANE__KAFKA__PARTITIONS"] = "6";
-        return WorkerProcess.RunToEndAsync(["topics", "ensure", .. extra], environment, Deadline);
-    }
+    // Only the topics a test names exist: the command is to find the rest missing.
+    private static Task<TestStack> StartAsync(Action<MockCluster, Topics> createTopics) =>
+        new StackBuilder().Kafka(1, 6).Topics(createTopics).NoDatabase().InProcessWorkers(0).With("Kafka:Partitions", 6).StartAsync();
 
-    [Fact]
+    private static Task<(int ExitCode, string Stdout, string Stderr)> EnsureAsync(TestStack stack, params string[] extra) =>
+        stack.RunCliAsync(["topics", "ensure", .. extra], Deadline);
+
+    [Fact(Timeout = 180_000)]
     public async Task Existing_topics_are_reported_with_their_partition_counts_and_left_alone()
     {
-        using var cluster = MockCluster.Start(1);
-        var topics = new Topics(TestServers.UniqueName("topics"));
-        cluster.CreateTopics(topics.All.Where(t => t != topics.DeadLetters), 6);
-        cluster.CreateTopic(topics.DeadLetters, 3);
+        await using var stack = await StartAsync((cluster, topics) =>
+        {
+            cluster.CreateTopics(topics.All.Where(t => t != topics.DeadLetters), 6);
+            cluster.CreateTopic(topics.DeadLetters, 3);
+        });
+        var topics = stack.Topics;
 
-        var (code, stdout, stderr) = await EnsureAsync(cluster, topics);
+        var (code, stdout, stderr) = await EnsureAsync(stack);
 
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
         foreach (var topic in topics.All.Where(t => t != topics.DeadLetters))
@@ -39,14 +41,13 @@ public sealed class TopicsCliTests
         Assert.DoesNotContain("created", stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Topics_the_cluster_will_not_create_are_named_and_the_command_fails()
     {
-        using var cluster = MockCluster.Start(1);
-        var topics = new Topics(TestServers.UniqueName("topics"));
-        cluster.CreateTopic(topics.Webhooks, 6);
+        await using var stack = await StartAsync((cluster, topics) => cluster.CreateTopic(topics.Webhooks, 6));
+        var (cluster, topics) = (stack.Cluster, stack.Topics);
 
-        var (code, stdout, stderr) = await EnsureAsync(cluster, topics, "--timeout", "5");
+        var (code, stdout, stderr) = await EnsureAsync(stack, "--timeout", "5");
 
         Assert.True(code == 1, $"exit {code}\n{stdout}\n{stderr}");
         Assert.Contains($"{topics.Webhooks}: 6 partitions", stdout, StringComparison.Ordinal);

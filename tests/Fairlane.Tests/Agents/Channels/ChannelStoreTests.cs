@@ -39,7 +39,7 @@ public sealed class ChannelStoreTests : IAsyncLifetime
     private static ChannelConnection Channel(string tenant, string id, string type = ChannelTypes.EposNow, string secret = "s3cr3t-Value-9b1c") =>
         new(tenant, id, type, new Uri($"https://{type}.example.test/{tenant}/{id}"), new ChannelCredentials("api-key-7f3a", secret)) { Name = $"{id} of {tenant}" };
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Credentials_round_trip_while_the_column_holds_no_plaintext()
     {
         var channel = Channel("tenant-a", "pos");
@@ -59,7 +59,7 @@ public sealed class ChannelStoreTests : IAsyncLifetime
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM channels WHERE position('s3cr3t' in encode(credentials, 'escape')) > 0"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Saving_again_replaces_settings_and_credentials()
     {
         await Save(Channel("tenant-a", "shop", ChannelTypes.Wix, secret: "first-token"));
@@ -77,7 +77,7 @@ public sealed class ChannelStoreTests : IAsyncLifetime
         Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM channels"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Reading_all_returns_the_bound_tenants_channels_only()
     {
         await Save(Channel("tenant-a", "pos"));
@@ -94,7 +94,7 @@ public sealed class ChannelStoreTests : IAsyncLifetime
         Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM channels WHERE credentials IS NULL"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Reading_with_another_key_reads_the_channel_back_with_a_clear_problem()
     {
         await Save(Channel("tenant-a", "pos"));
@@ -108,7 +108,7 @@ public sealed class ChannelStoreTests : IAsyncLifetime
         Assert.DoesNotContain("s3cr3t", read.Problem, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [Theory(Timeout = 60_000)]
     [InlineData("", "is empty")]
     [InlineData("   ", "is empty")]
     [InlineData("/api/v1", "not an absolute URL")]
@@ -127,7 +127,7 @@ public sealed class ChannelStoreTests : IAsyncLifetime
         Assert.Equal("s3cr3t-Value-9b1c", read.Credentials.Secret); // the credentials are fine; only the URL is wrong
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_channel_marked_auth_failed_reads_back_so()
     {
         await Save(Channel("tenant-a", "pos"));

@@ -10,10 +10,10 @@ public sealed class BudgetTests
     private const string Tenant = "thrifty";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Reaching_the_budget_parks_further_events_until_it_is_raised()
     {
-        await using var stack = await WorkerStack.StartAsync(1, 3, "--Engine:MaxBatchSize=1");
+        await using var stack = await new StackBuilder().Kafka(1, 3).With("Engine:MaxBatchSize", 1).StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         using var admin = new AdminClient(stack.Worker.AdminPort);
         Assert.Equal(200, (await admin.PatchAsync($"/admin/tenants/{Tenant}", """{"monthlyBudget":5}""")).Status);

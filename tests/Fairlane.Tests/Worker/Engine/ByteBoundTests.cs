@@ -28,15 +28,16 @@ public sealed class ByteBoundTests
         return e with { Payload = JsonSerializer.SerializeToElement(fields) };
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task A_backlog_of_1_MiB_records_pauses_intake_at_the_byte_watermark()
     {
-        await using var stack = await WorkerStack.StartAsync(1, 24,
-            $"--Engine:BufferHighWatermarkBytes={Watermark}",
-            "--Kafka:MaxMessageBytes=2097152",
-            "--Engine:Workers=1",
-            "--Engine:MaxBatchSize=1",
-            "--Engine:ArtificialHandlerDelayMs=500");
+        await using var stack = await new StackBuilder().Kafka(1, 24)
+            .With("Engine:BufferHighWatermarkBytes", Watermark)
+            .With("Kafka:MaxMessageBytes", 2097152)
+            .With("Engine:Workers", 1)
+            .With("Engine:MaxBatchSize", 1)
+            .With("Engine:ArtificialHandlerDelayMs", 500)
+            .StartAsync();
         var tenants = Enumerable.Range(0, Records).Select(i => $"big-{i:00}").ToList();
         await stack.Db.RegisterTenantsAsync(tenants);
         var events = tenants.Select(LargeEvent).ToList();

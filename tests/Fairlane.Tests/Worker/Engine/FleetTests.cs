@@ -14,16 +14,16 @@ public sealed class FleetTests(ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);
 
     // More than the queue cap per tenant (Engine:TenantQueueDepth 50), so every crash also hits parked backlogs.
-    private static readonly Dictionary<string, string> SmallQueues = new()
-    {
-        ["FAIRLANE__ENGINE__TENANTQUEUEDEPTH"] = "50",
-    };
+    private static Task<TestStack> StartAsync(int handlerDelayMs) => new StackBuilder().Kafka(3, 24).ForProcesses()
+        .With("Engine:TenantQueueDepth", 50)
+        .With("Engine:ArtificialHandlerDelayMs", handlerDelayMs)
+        .StartAsync();
 
     [Fact(Timeout = 420_000)]
     public async Task Killing_the_worker_at_random_points_loses_nothing_and_applies_nothing_twice()
     {
         const int events = 20_000;
-        await using var fleet = await ProcessFleet.StartAsync(24, new Dictionary<string, string>(SmallQueues) { ["FAIRLANE__ENGINE__ARTIFICIALHANDLERDELAYMS"] = "1" });
+        await using var fleet = await StartAsync(handlerDelayMs: 1);
         var sales = await DeltaStream.SeedAsync(fleet.Db, EventSender.Tenants(20), products: 10);
         await fleet.SendAsync(sales.Next(events));
         var seed = Environment.TickCount;
@@ -32,7 +32,7 @@ public sealed class FleetTests(ITestOutputHelper output)
 
         for (var crash = 1; crash <= 3; crash++)
         {
-            await using var worker = fleet.StartWorker(FreePort.Next());
+            await using var worker = fleet.StartProcess(FreePort.Next());
             var before = await ProcessedAsync(fleet.Db);
             var target = before + random.Next(300, 3_000);
             await Eventually.WaitAsync(() => ProcessedAsync(fleet.Db), n => n >= target, Deadline, $"progress to {target} before crash {crash}");
@@ -40,19 +40,19 @@ public sealed class FleetTests(ITestOutputHelper output)
             output.WriteLine($"crash {crash}: killed with {await ProcessedAsync(fleet.Db)} events processed, {await ParkedAsync(fleet.Db)} parked");
         }
 
-        await using var survivor = fleet.StartWorker(FreePort.Next());
+        await using var survivor = fleet.StartProcess(FreePort.Next());
         await sales.WaitUntilAppliedAsync(fleet.Db, Deadline);
     }
 
     [Fact(Timeout = 420_000)]
     public async Task A_second_worker_joining_mid_stream_takes_partitions_and_nothing_is_lost_or_doubled()
     {
-        await using var fleet = await ProcessFleet.StartAsync(24, new Dictionary<string, string>(SmallQueues) { ["FAIRLANE__ENGINE__ARTIFICIALHANDLERDELAYMS"] = "3" });
+        await using var fleet = await StartAsync(handlerDelayMs: 3);
         var sales = await DeltaStream.SeedAsync(fleet.Db, EventSender.Tenants(48), products: 5);
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
         // Both nodes run every agent: each topic has its own consumer group, so the busy webhooks
         // topic is split between them even though three idle topics are consumed too.
-        await using var a = fleet.StartWorker(portA);
+        await using var a = fleet.StartProcess(portA);
         using var metricsA = new MetricsScrape(portA);
         using var metricsB = new MetricsScrape(portB);
         const string processed = "fairlane_events_processed_total{agent=\"watcher\"}";
@@ -65,7 +65,7 @@ public sealed class FleetTests(ITestOutputHelper output)
             {
                 Assert.True(chunk < 120, $"the second worker never got partitions. Its warnings:\n{b?.StandardOutput}");
                 await fleet.SendAsync(sales.Next(500));
-                if (chunk == 2) b = fleet.StartWorker(portB);
+                if (chunk == 2) b = fleet.StartProcess(portB);
                 if (chunksAfterJoin >= 0) chunksAfterJoin++;
                 else if (b is not null && await fleet.WebhookPartitionsOfAsync(metricsB) > 0) chunksAfterJoin = 0;
                 await Task.Delay(250); // paces the stream; nothing waits on this

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Fairlane.Contracts;
-using Fairlane.Producing;
-using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -25,26 +23,23 @@ public sealed class MemoryBoundTests(ITestOutputHelper output)
     // (heap after a GC, garbage of older generations included); the bound leaves room for GC timing.
     private const long HeapBound = 256L * 1024 * 1024;
 
-    [Fact]
+    [Fact(Timeout = 900_000)]
     public async Task A_million_event_backlog_is_parked_within_a_fixed_heap_and_applied_exactly_once()
     {
-        using var cluster = MockCluster.Start(1);
-        var topics = new Topics(TestServers.UniqueName("t"));
-        cluster.CreateTopics(topics.All, 6);
-        await using var db = await TestDatabase.CreateAsync();
-        await db.RegisterTenantsAsync([Tenant]);
-        using var producer = new FairlaneProducer(cluster.BootstrapServers);
-
-        var metricsPort = FreePort.Next();
-        var environment = WorkerEnvironment.For(db, cluster.BootstrapServers, topics.Prefix, metricsPort);
         // Every transaction waits on a slow downstream: at most ~50,000 events/s even in runs of 500,
         // in practice far fewer (ledger rows and park deletes dominate), below intake.
-        environment["FAIRLANE__ENGINE__ARTIFICIALHANDLERDELAYMS"] = "10";
-        environment["FAIRLANE__ENGINE__MAXBATCHSIZE"] = "500";
-        environment["FAIRLANE__ENGINE__QUANTUMMS"] = "100";
-        environment["FAIRLANE__LOGGING__MINIMUMLEVEL"] = "Warning";
-        await using var worker = WorkerProcess.Start(["run"], environment);
-        using var metrics = new MetricsScrape(metricsPort);
+        await using var stack = await new StackBuilder().Kafka(1, 6).Tenants(Tenant).InProcessWorkers(0)
+            .With("Engine:ArtificialHandlerDelayMs", 10)
+            .With("Engine:MaxBatchSize", 500)
+            .With("Engine:QuantumMs", 100)
+            .With("Logging:MinimumLevel", "Warning")
+            .StartAsync();
+        var (topics, db) = (stack.Topics, stack.Db);
+        var producer = stack.Producer;
+
+        var metricsPort = FreePort.Next();
+        var worker = stack.StartProcess(metricsPort);
+        var metrics = stack.Scrape(metricsPort);
 
         using var sampling = new CancellationTokenSource();
         var heap = SampleMaxAsync(metrics, "fairlane_gc_heap_size_bytes", sampling.Token);

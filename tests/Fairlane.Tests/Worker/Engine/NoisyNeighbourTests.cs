@@ -10,11 +10,11 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
     private const int QuietTenants = 20;
     private const int QuietEventsEach = 50;
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Quiet_tenants_are_not_blocked_by_a_noisy_backlog()
     {
         // ~2 ms per event; the noisy tenant may run 8 at once (different items), quiet ones 1.
-        await using var stack = await WorkerStack.StartAsync(3, 24, "--Engine:ArtificialHandlerDelayMs=2", "--Engine:Workers=8");
+        await using var stack = await new StackBuilder().Kafka(3, 24).With("Engine:ArtificialHandlerDelayMs", 2).With("Engine:Workers", 8).StartAsync();
         await stack.Db.RegisterTenantsAsync(["noisy"], concurrency: 8);
         var quiet = Enumerable.Range(0, QuietTenants).Select(i => $"quiet-{i:00}").ToArray();
         await stack.Db.RegisterTenantsAsync(quiet);

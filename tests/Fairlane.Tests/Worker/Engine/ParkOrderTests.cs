@@ -24,17 +24,16 @@ public sealed class ParkOrderTests(ITestOutputHelper output)
         // Every partition carries a tenant that is paused mid-stream and one that never is, so whichever
         // worker is killed hands over both a held park and a draining one.
         var (steady, paused) = (TenantsCoveringEveryPartition("steady"), TenantsCoveringEveryPartition("held"));
-        await using var fleet = await ProcessFleet.StartAsync(Partitions, new Dictionary<string, string>
-        {
-            ["FAIRLANE__ENGINE__TENANTQUEUEDEPTH"] = "50", // a small cap: most of each backlog goes through the park
-            ["FAIRLANE__ENGINE__MAXBATCHSIZE"] = "1",
-            ["FAIRLANE__ENGINE__ARTIFICIALHANDLERDELAYMS"] = "4",
-            ["FAIRLANE__ENGINE__TENANTREFRESHMS"] = "200",
-        });
+        await using var fleet = await new StackBuilder().Kafka(3, Partitions).ForProcesses()
+            .With("Engine:TenantQueueDepth", 50) // a small cap: most of each backlog goes through the park
+            .With("Engine:MaxBatchSize", 1)
+            .With("Engine:ArtificialHandlerDelayMs", 4)
+            .With("Engine:TenantRefreshMs", 200)
+            .StartAsync();
         var sales = await DeltaStream.SeedAsync(fleet.Db, [.. steady, .. paused], products: 5);
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
-        var a = fleet.StartWorker(portA);
-        await using var b = fleet.StartWorker(portB);
+        var a = fleet.StartProcess(portA);
+        await using var b = fleet.StartProcess(portB);
         WorkerProcess? a2 = null;
         try
         {
@@ -53,7 +52,7 @@ public sealed class ParkOrderTests(ITestOutputHelper output)
             await a.KillAsync();
             output.WriteLine($"killed worker A with {parkedSteady} steady-tenant events parked");
 
-            a2 = fleet.StartWorker(FreePort.Next());
+            a2 = fleet.StartProcess(FreePort.Next());
             await SetStatusAsync(fleet.Db, paused, "active");
             await fleet.SendAsync(sales.Next(steady.Count * 300 + paused.Count * 300));
 

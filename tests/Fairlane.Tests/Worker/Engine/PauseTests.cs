@@ -11,12 +11,11 @@ public sealed class PauseTests(ITestOutputHelper output)
     private const string Tenant = "pausable";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Pausing_parks_queued_and_new_events_and_resuming_applies_all_in_order_once()
     {
         // Slow, one event per transaction: a queue builds in memory, so the pause has something to spill.
-        await using var stack = await WorkerStack.StartAsync(1, 6,
-            "--Engine:ArtificialHandlerDelayMs=20", "--Engine:MaxBatchSize=1", "--Engine:TenantRefreshMs=200");
+        await using var stack = await new StackBuilder().Kafka(1, 6).With("Engine:ArtificialHandlerDelayMs", 20).With("Engine:MaxBatchSize", 1).With("Engine:TenantRefreshMs", 200).StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         var processed = () => stack.Db.ScalarAsync<long>("SELECT count(*) FROM processed_events");
         var parked = () => stack.Db.ScalarAsync<long>("SELECT count(*) FROM parked_events");

@@ -11,10 +11,10 @@ public sealed class PoisonTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Each_kind_of_bad_input_is_dead_lettered_with_its_reason_and_good_events_around_it_are_processed()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 2);
+        await using var stack = await new StackBuilder().Kafka(1, 2).StartAsync();
         await stack.Db.RegisterTenantsAsync(["acme"]);
         var topic = stack.Topics.Webhooks;
         var good = new List<EventEnvelope>();

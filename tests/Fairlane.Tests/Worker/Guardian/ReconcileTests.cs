@@ -14,12 +14,12 @@ public sealed class ReconcileTests
     private const string Tenant = "bakery";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private sealed record Bakery(WorkerStack Stack, ChannelSimulatorServer Simulator, Dictionary<string, SimulatedAccount> Accounts) : IAsyncDisposable
+    private sealed record Bakery(TestStack Stack, ChannelSimulatorServer Simulator, Dictionary<string, SimulatedAccount> Accounts) : IAsyncDisposable
     {
         // Three products on two channels. Internal stock 20, buffer 2: both channels should show 18.
         public static async Task<Bakery> OpenAsync()
         {
-            var stack = await WorkerStack.StartAsync(1, 6, "--Guardian:DriftThreshold=5", "--Guardian:PollMs=50");
+            var stack = await new StackBuilder().Kafka(1, 6).With("Guardian:DriftThreshold", 5).With("Guardian:PollMs", 50).StartAsync();
             var simulator = await ChannelSimulatorServer.StartAsync(port: 0, seed: 11);
             await stack.Db.RegisterTenantsAsync([Tenant]);
             var accounts = await SimulatedChannels.AddAsync(stack.Db, simulator, Tenant, ("web", ChannelTypes.Wix), ("food", ChannelTypes.Deliveroo));
@@ -43,7 +43,7 @@ public sealed class ReconcileTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Drift_within_the_threshold_is_repaired_and_beyond_it_alerted()
     {
         await using var bakery = await Bakery.OpenAsync();
@@ -64,7 +64,7 @@ public sealed class ReconcileTests
         Assert.Equal("completed 6 1 1 1", run);
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_slow_channel_is_read_with_no_transaction_open_and_its_drift_still_repaired()
     {
         await using var bakery = await Bakery.OpenAsync();
@@ -98,7 +98,7 @@ public sealed class ReconcileTests
             $"SELECT status || ' ' || checks || ' ' || repairs || ' ' || alerts || ' ' || tenants_done FROM guardian_runs WHERE id = '{report.RunId}'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_job_of_a_superseded_epoch_writes_nothing()
     {
         await using var bakery = await Bakery.OpenAsync();
@@ -123,7 +123,7 @@ public sealed class ReconcileTests
         Assert.Equal(18, await bakery.Stack.Db.ScalarAsync<int>("SELECT channel_stock FROM product_channel_mappings WHERE external_id = 'web-pie'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_misconfigured_channel_is_skipped_and_alerted_while_the_others_are_reconciled()
     {
         await using var bakery = await Bakery.OpenAsync();

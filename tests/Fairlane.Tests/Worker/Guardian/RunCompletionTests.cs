@@ -25,15 +25,15 @@ public sealed class RunCompletionTests
     private const int MaxRunMs = 20_000;
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(90);
 
-    private static Task<WorkerStack> StartAsync() =>
-        WorkerStack.StartAsync(1, 6, "--Guardian:PollMs=50", "--Guardian:LockTtlMs=5000", $"--Guardian:MaxRunMs={MaxRunMs}");
+    private static Task<TestStack> StartAsync() =>
+        new StackBuilder().Kafka(1, 6).With("Guardian:PollMs", 50).With("Guardian:LockTtlMs", 5000).With("Guardian:MaxRunMs", MaxRunMs).StartAsync();
 
-    private static GuardianRunner Runner(WorkerStack stack) => stack.Worker.Services.GetRequiredService<GuardianRunner>();
+    private static GuardianRunner Runner(TestStack stack) => stack.Worker.Services.GetRequiredService<GuardianRunner>();
 
-    private static Task<string> RunRowAsync(WorkerStack stack, Guid? runId) => stack.Db.ScalarAsync<string>(
+    private static Task<string> RunRowAsync(TestStack stack, Guid? runId) => stack.Db.ScalarAsync<string>(
         $"SELECT status || ' ' || tenants || ' ' || tenants_done || ' ' || tenants_failed FROM guardian_runs WHERE id = '{runId}'");
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Held_tenants_are_not_fanned_out_and_the_run_completes()
     {
         await using var stack = await StartAsync();
@@ -59,7 +59,7 @@ public sealed class RunCompletionTests
         Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM parked_events"));
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_tenant_whose_job_is_dead_lettered_counts_as_failed_and_the_run_completes_long_before_its_cap()
     {
         await using var stack = await StartAsync();
@@ -135,8 +135,12 @@ public sealed class RunCompletionTests
     {
         // Regression (found by the chaos run): the leader polled the run's progress on one connection held
         // for the whole run; a PostgreSQL restart broke it, the error escaped the run and left it 'running'.
-        await using var stack = await WorkerStack.StartAsync(1, 6, "--Guardian:PollMs=50", "--Guardian:LockTtlMs=5000",
-            $"--Guardian:MaxRunMs={MaxRunMs}", "--Engine:ArtificialHandlerDelayMs=1500");
+        await using var stack = await new StackBuilder().Kafka(1, 6)
+            .With("Guardian:PollMs", 50)
+            .With("Guardian:LockTtlMs", 5000)
+            .With("Guardian:MaxRunMs", MaxRunMs)
+            .With("Engine:ArtificialHandlerDelayMs", 1500)
+            .StartAsync();
         await stack.Db.RegisterTenantsAsync(["a", "b"]);
         using var timeout = new CancellationTokenSource(TestTimeout);
         var running = Runner(stack).RunAsync("manual", null, timeout.Token);
@@ -155,7 +159,7 @@ public sealed class RunCompletionTests
         Assert.Equal("completed 2 2 0", await RunRowAsync(stack, report.RunId));
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_run_a_dead_leader_left_running_is_closed_as_abandoned_by_the_next_leader()
     {
         await using var stack = await StartAsync();

@@ -15,7 +15,7 @@ public sealed class CommitTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     // What the group has committed, asked through the coordinator (Offset.Unset = nothing yet).
-    private static long[] GroupCommitted(WorkerStack stack, int partitions)
+    private static long[] GroupCommitted(TestStack stack, int partitions)
     {
         using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
@@ -26,11 +26,11 @@ public sealed class CommitTests
         return committed.Select(c => c.Offset.Value).ToArray();
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_long_commit_interval_means_no_commit_before_it_has_passed()
     {
         var clock = Stopwatch.StartNew();
-        await using var stack = await WorkerStack.StartAsync(1, 2, "--Kafka:CommitIntervalMs=60000");
+        await using var stack = await new StackBuilder().Kafka(1, 2).With("Kafka:CommitIntervalMs", 60000).StartAsync();
         await stack.Db.RegisterTenantsAsync(EventSender.Tenants(4));
         var sent = await EventSender.SendAsync(stack.Producer, stack.Topics.Webhooks, count: 40, tenants: 4);
         await Eventually.WaitAsync(() => stack.ProcessedCountAsync(), n => n >= sent.Count, Deadline, "every event processed");
@@ -40,10 +40,10 @@ public sealed class CommitTests
         Assert.All(committed, offset => Assert.Equal(Offset.Unset.Value, offset));
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_short_commit_interval_commits_every_completed_offset_promptly()
     {
-        await using var stack = await WorkerStack.StartAsync(1, 2, "--Kafka:CommitIntervalMs=100");
+        await using var stack = await new StackBuilder().Kafka(1, 2).With("Kafka:CommitIntervalMs", 100).StartAsync();
         await stack.Db.RegisterTenantsAsync(EventSender.Tenants(4));
         var sent = await EventSender.SendAsync(stack.Producer, stack.Topics.Webhooks, count: 40, tenants: 4);
 
@@ -57,10 +57,10 @@ public sealed class CommitTests
     /// crash would re-deliver all of them: the uncommitted window is six, not the one record still
     /// incomplete, and the commit age keeps growing while the partition looks busy.
     /// </summary>
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Uncommitted_window_and_commit_age_follow_a_record_stuck_in_front_of_completed_ones()
     {
-        await using var stack = await WorkerStack.StartAsync(1, 1, "--Kafka:CommitIntervalMs=200");
+        await using var stack = await new StackBuilder().Kafka(1, 1).With("Kafka:CommitIntervalMs", 200).StartAsync();
         await stack.Db.RegisterTenantsAsync(["stuck", "busy"]);
         var topic = stack.Topics.Webhooks;
         var uncommitted = FairlaneMetrics.UncommittedOffsets.WithLabels(topic, "0");

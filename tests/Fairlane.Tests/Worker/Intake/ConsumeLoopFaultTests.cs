@@ -1,5 +1,4 @@
 using Fairlane.Contracts;
-using Fairlane.Producing;
 using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using Fairlane.Worker.Observability;
@@ -24,10 +23,10 @@ public sealed class ConsumeLoopFaultTests
 
     // Regression: the offset ledger threw on an offset it had already passed, which killed the topic's
     // consume loop; the node went on running with that topic unread.
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task After_an_offset_reset_sends_the_position_back_the_loop_skips_the_rewound_records_and_keeps_consuming()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 1);
+        await using var stack = await new StackBuilder().Kafka(1, 1).StartAsync();
         await stack.Db.RegisterTenantsAsync(EventSender.Tenants(2));
         var rewound = FairlaneMetrics.OffsetsRewound.WithLabels(stack.Topics.Webhooks);
         await EventSender.SendAsync(stack.Producer, stack.Topics.Webhooks, count: 20, tenants: 2);
@@ -46,18 +45,13 @@ public sealed class ConsumeLoopFaultTests
 
     // Regression: a consumer that died (here from a fatal Kafka error) ended only its own thread; the
     // node kept running, healthy to systemd, with that topic unread.
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_worker_whose_consumer_dies_exits_with_code_1()
     {
-        using var cluster = MockCluster.Start(brokers: 1);
-        var topics = new Topics(TestServers.UniqueName("t"));
-        cluster.CreateTopics(topics.All, 1);
-        await using var db = await TestDatabase.CreateAsync();
-        await db.RegisterTenantsAsync(["acme"]);
-        var environment = WorkerEnvironment.For(db, cluster.BootstrapServers, topics.Prefix, FreePort.Next());
-        await using var daemon = WorkerProcess.Start(["run"], environment);
-        using var producer = new FairlaneProducer(cluster.BootstrapServers);
-        await producer.ProduceAsync(topics.Webhooks, EventSender.StockEvent("acme", 1));
+        await using var stack = await new StackBuilder().Kafka(1, 1).Tenants("acme").InProcessWorkers(0).StartAsync();
+        var (cluster, db) = (stack.Cluster, stack.Db);
+        var daemon = stack.StartProcess(FreePort.Next());
+        await stack.Producer.ProduceAsync(stack.Topics.Webhooks, EventSender.StockEvent("acme", 1));
         await Eventually.WaitAsync(() => db.ScalarAsync<long>("SELECT count(*) FROM processed_events"), n => n == 1, Deadline,
             "the daemon to consume");
 

@@ -18,11 +18,11 @@ public sealed class DeadLetterFallbackTests
     private const int DeadLetterLimit = 4_000;
     private const string Tenant = "acme";
 
-    private static Task<WorkerStack> StartAsync() =>
-        WorkerStack.StartAsync(brokers: 1, partitions: 1, $"--Kafka:DeadLetterMaxMessageBytes={DeadLetterLimit}");
+    private static Task<TestStack> StartAsync() =>
+        new StackBuilder().Kafka(1, 1).With("Kafka:DeadLetterMaxMessageBytes", DeadLetterLimit).StartAsync();
 
     // Not JSON, so it is dead-lettered as malformed; its headers are what makes it too large.
-    private static async Task<long> SendBadRecordAsync(WorkerStack stack, int valueBytes, int headers)
+    private static async Task<long> SendBadRecordAsync(TestStack stack, int valueBytes, int headers)
     {
         var message = new Message<string, byte[]>
         {
@@ -38,7 +38,7 @@ public sealed class DeadLetterFallbackTests
     private static double Failures(string reason) => FairlaneMetrics.DeadLetterFailures.WithLabels(reason).Value;
 
     // What the node's consumer group committed for the webhooks partition (Kafka's, not our metric).
-    private static async Task<long> CommittedAsync(WorkerStack stack)
+    private static async Task<long> CommittedAsync(TestStack stack)
     {
         using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
         {
@@ -49,15 +49,15 @@ public sealed class DeadLetterFallbackTests
         return committed[0].Offset.Value;
     }
 
-    private static async Task ExecuteAsync(WorkerStack stack, string sql)
+    private static async Task ExecuteAsync(TestStack stack, string sql)
     {
         await using var cmd = stack.Db.Owner.CreateCommand(sql);
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private static Task<long> StoredCountAsync(WorkerStack stack) => stack.Db.ScalarAsync<long>("SELECT count(*) FROM dead_letters");
+    private static Task<long> StoredCountAsync(TestStack stack) => stack.Db.ScalarAsync<long>("SELECT count(*) FROM dead_letters");
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_dead_letter_too_large_with_its_headers_is_published_without_them_and_its_offset_commits()
     {
         await using var stack = await StartAsync();
@@ -76,7 +76,7 @@ public sealed class DeadLetterFallbackTests
         Assert.Equal(0, await StoredCountAsync(stack));
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_dead_letter_too_large_even_without_headers_is_stored_in_postgres_with_its_bytes_and_its_offset_commits()
     {
         await using var stack = await StartAsync();
@@ -110,7 +110,7 @@ public sealed class DeadLetterFallbackTests
 
     // Anything can fail on the way, not only Kafka: here PostgreSQL refuses the fallback. The record
     // is retried (not lost, its offset held) and kept once the table is back.
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task A_dead_letter_whose_fallback_store_fails_is_retried_until_it_is_kept_and_only_then_commits()
     {
         await using var stack = await StartAsync();

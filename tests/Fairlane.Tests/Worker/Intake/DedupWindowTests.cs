@@ -23,7 +23,7 @@ public sealed class DedupWindowTests
     public async Task An_event_older_than_the_ledger_window_is_dead_lettered_unapplied_and_one_inside_it_is_applied()
     {
         // Channels lead nowhere: Sync records its pushes as failed at once, which is all this test needs of it.
-        await using var stack = await WorkerStack.StartAsync(1, 6, "--Channels:Resilience:MaxRetryAttempts=0", "--Retention:ProcessedEventsDays=7");
+        await using var stack = await new StackBuilder().Kafka(1, 6).With("Channels:Resilience:MaxRetryAttempts", 0).With("Retention:ProcessedEventsDays", 7).StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         await Catalog.SeedAsync(stack.Db, Tenant, [new("web", "wix")], [new("p1", Stock: 10)], [new("p1", "web", "W-1")]);
 

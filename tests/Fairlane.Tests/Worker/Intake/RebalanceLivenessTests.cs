@@ -18,11 +18,11 @@ public sealed class RebalanceLivenessTests(ITestOutputHelper output)
     [Fact(Timeout = 240_000)]
     public async Task A_survivor_keeps_processing_its_own_partitions_while_the_group_rebalances_after_a_kill()
     {
-        await using var fleet = await ProcessFleet.StartAsync(12);
+        await using var fleet = await new StackBuilder().Kafka(3, 12).ForProcesses().StartAsync();
         var sales = await DeltaStream.SeedAsync(fleet.Db, EventSender.Tenants(24), products: 3);
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
-        var a = fleet.StartWorker(portA);
-        await using var b = fleet.StartWorker(portB);
+        var a = fleet.StartProcess(portA);
+        await using var b = fleet.StartProcess(portB);
         using var metricsA = new MetricsScrape(portA);
         using var metricsB = new MetricsScrape(portB);
         await Eventually.WaitAsync(async () => (await fleet.WebhookPartitionsOfAsync(metricsA), await fleet.WebhookPartitionsOfAsync(metricsB)),

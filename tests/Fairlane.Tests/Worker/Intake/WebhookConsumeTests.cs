@@ -18,10 +18,10 @@ public sealed class WebhookConsumeTests
         return rows;
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task Produce_to_consume_over_three_brokers_and_24_partitions_loses_nothing()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 3, partitions: 24);
+        await using var stack = await new StackBuilder().Kafka(3, 24).StartAsync();
         var (topics, producer) = (stack.Topics, stack.Producer);
 
         await stack.Db.RegisterTenantsAsync(EventSender.Tenants(50));
@@ -35,10 +35,10 @@ public sealed class WebhookConsumeTests
         Assert.True(rows.Select(r => r.Partition).Distinct().Count() > 20);
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task A_broker_taken_down_and_brought_back_during_consumption_loses_nothing()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 3, partitions: 24);
+        await using var stack = await new StackBuilder().Kafka(3, 24).StartAsync();
         var (topics, producer) = (stack.Topics, stack.Producer);
 
         await stack.Db.RegisterTenantsAsync(EventSender.Tenants(40));

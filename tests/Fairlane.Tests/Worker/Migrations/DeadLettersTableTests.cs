@@ -6,7 +6,7 @@ namespace Fairlane.Tests.Worker.Migrations;
 [Trait("Category", "Integration")]
 public sealed class DeadLettersTableTests
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_application_role_can_neither_read_nor_write_stored_dead_letters()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -6,7 +6,7 @@ namespace Fairlane.Tests.Worker.Migrations;
 [Trait("Category", "Integration")]
 public sealed class MigrationRunnerTests
 {
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Applying_twice_applies_nothing_the_second_time()
     {
         await using var db = await TestDatabase.CreateAsync(migrate: false);
@@ -17,7 +17,7 @@ public sealed class MigrationRunnerTests
         Assert.Equal(embedded.Count, (int)await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Concurrent_runners_apply_each_migration_exactly_once()
     {
         await using var db = await TestDatabase.CreateAsync(migrate: false);
@@ -30,7 +30,7 @@ public sealed class MigrationRunnerTests
         Assert.Equal(embedded.Count, (int)await db.ScalarAsync<long>("SELECT count(DISTINCT version) FROM schema_migrations"));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Every_design_table_exists_and_every_tenant_table_has_row_level_security()
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -49,7 +49,7 @@ public sealed class MigrationRunnerTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_changed_applied_migration_stops_the_run()
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -60,7 +60,7 @@ public sealed class MigrationRunnerTests
         Assert.Contains("different script", ex.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_missing_application_role_is_named()
     {
         await using var db = await TestDatabase.CreateAsync(migrate: false);
@@ -70,7 +70,7 @@ public sealed class MigrationRunnerTests
         Assert.Contains("no_such_role", ex.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task The_application_role_cannot_touch_the_migration_ledger()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -10,12 +10,12 @@ namespace Fairlane.Tests.Worker.Tenants;
 [Trait("Category", "Integration")]
 public sealed class AdminApiTests
 {
-    private static Task<WorkerStack> StartAsync() => WorkerStack.StartAsync(brokers: 1, partitions: 1);
+    private static Task<TestStack> StartAsync() => new StackBuilder().Kafka(1, 1).StartAsync();
 
     private static Task<string> StatusOf(TestDatabase db, string tenant) =>
         db.ScalarAsync<string>($"SELECT coalesce((SELECT status FROM tenants WHERE id = '{tenant}'), 'none')");
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task A_tenant_goes_through_its_whole_lifecycle()
     {
         await using var stack = await StartAsync();
@@ -70,7 +70,7 @@ public sealed class AdminApiTests
         Assert.Equal(registered.Json.GetProperty("createdAt").GetDateTimeOffset(), back.Json.GetProperty("createdAt").GetDateTimeOffset());
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Requests_without_the_token_or_with_a_wrong_one_get_401_and_change_nothing()
     {
         await using var stack = await StartAsync();
@@ -107,7 +107,7 @@ public sealed class AdminApiTests
         Assert.Equal(200, (await admin.GetAsync("/admin/tenants/acme")).Status); // and the right token still works
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [InlineData("POST", "/admin/tenants", """{"id":"bad id"}""", "id")]
     [InlineData("POST", "/admin/tenants", """{"name":"no id"}""", "id")]
     [InlineData("POST", "/admin/tenants", """{"id":"t1","weight":0}""", "weight")]
@@ -139,7 +139,7 @@ public sealed class AdminApiTests
         Assert.Equal(2, await stack.Db.ScalarAsync<int>("SELECT weight FROM tenants WHERE id = 'acme'"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Unknown_tenants_get_404_and_registering_an_active_one_again_gets_409()
     {
         await using var stack = await StartAsync();
@@ -166,7 +166,7 @@ public sealed class AdminApiTests
         Assert.Equal("none", await StatusOf(stack.Db, "ghost"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Each_port_serves_only_its_own_endpoints()
     {
         await using var stack = await StartAsync();

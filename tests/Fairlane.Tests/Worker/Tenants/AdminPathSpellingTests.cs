@@ -50,7 +50,7 @@ public sealed class AdminPathSpellingTests
     [Fact(Timeout = 180_000)]
     public async Task No_spelling_of_an_admin_path_reaches_an_endpoint_without_the_token_on_either_port()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 1);
+        await using var stack = await new StackBuilder().Kafka(1, 1).StartAsync();
         await stack.Db.RegisterTenantsAsync(["acme"], weight: 2);
         await stack.Db.RegisterTenantsAsync(["held"], status: "paused");
         var (admin, metrics) = (stack.Worker.AdminPort, stack.Worker.MetricsPort);
@@ -87,7 +87,7 @@ public sealed class AdminPathSpellingTests
     public async Task Those_spellings_do_reach_the_endpoint_with_the_token_on_the_admin_port()
     {
         // The refusals above mean something only if routing really sends these spellings to the endpoint.
-        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 1);
+        await using var stack = await new StackBuilder().Kafka(1, 1).StartAsync();
         await stack.Db.RegisterTenantsAsync(["acme"]);
         const string token = $"Bearer {InProcessWorker.AdminToken}";
         foreach (var target in Spellings("/admin/tenants/acme"))

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Fairlane.Contracts;
-using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 
 namespace Fairlane.Tests.Worker.Tenants;
@@ -13,40 +11,13 @@ namespace Fairlane.Tests.Worker.Tenants;
 public sealed class TenantPropagationTests
 {
     private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
-    private const string SlowRefresh = "--Engine:TenantRefreshMs=60000";
 
-    /// <summary>A database, a Kafka cluster and topics that several nodes of one test share.</summary>
-    private sealed class Fleet : IAsyncDisposable
-    {
-        private readonly List<InProcessWorker> _workers = [];
+    /// <summary>A database, a Kafka cluster and topics that the nodes a test adds share; no node yet.</summary>
+    private static Task<TestStack> StartAsync(int privateRedis = 0) =>
+        new StackBuilder().Kafka(1, 2).PrivateRedis(privateRedis).InProcessWorkers(0).With("Engine:TenantRefreshMs", 60000).StartAsync();
 
-        public MockCluster Cluster { get; } = MockCluster.Start(1);
-        public Topics Topics { get; } = new(TestServers.UniqueName("t"));
-        public required TestDatabase Db { get; init; }
-        public string KeyPrefix => Topics.Prefix + ":";
-
-        public static async Task<Fleet> StartAsync()
-        {
-            var fleet = new Fleet { Db = await TestDatabase.CreateAsync() };
-            fleet.Cluster.CreateTopics(fleet.Topics.All, 2);
-            return fleet;
-        }
-
-        public async Task<InProcessWorker> AddWorkerAsync(params int[] redisPorts)
-        {
-            var endpoints = redisPorts.Select((port, i) => $"--Redis:Endpoints:{i}=127.0.0.1:{port}");
-            var worker = await InProcessWorker.StartAsync(Db, Cluster.BootstrapServers, Topics.Prefix, [SlowRefresh, .. endpoints]);
-            _workers.Add(worker);
-            return worker;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var worker in _workers) await worker.DisposeAsync();
-            await Db.DisposeAsync();
-            Cluster.Dispose();
-        }
-    }
+    private static Task<InProcessWorker> AddWorkerAsync(TestStack fleet, params int[] redisPorts) =>
+        fleet.StartWorkerAsync(s => s.SetList("Redis:Endpoints", TestStack.Endpoints(redisPorts)));
 
     private static async Task<TimeSpan> WaitForEngineAsync(AdminClient node, string tenant, Func<EngineView, bool> applied, string what)
     {
@@ -55,13 +26,13 @@ public sealed class TenantPropagationTests
         return clock.Elapsed;
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task A_change_made_on_one_node_is_applied_by_another_within_2_seconds()
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await StartAsync();
         var redis = TestServers.RedisPorts.ToArray();
-        var a = await fleet.AddWorkerAsync(redis);
-        var b = await fleet.AddWorkerAsync(redis);
+        var a = await AddWorkerAsync(fleet, redis);
+        var b = await AddWorkerAsync(fleet, redis);
         await NoticeSubscribers.WaitAsync(redis, fleet.KeyPrefix, nodes: 2);
         using var adminA = new AdminClient(a.AdminPort);
         using var adminB = new AdminClient(b.AdminPort);
@@ -78,31 +49,30 @@ public sealed class TenantPropagationTests
         await WaitForEngineAsync(adminB, "acme", v => v.Status == "paused", "node B to see the tenant paused");
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task A_change_made_with_the_cli_reaches_a_running_node_within_2_seconds()
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await StartAsync();
         await fleet.Db.RegisterTenantsAsync(["acme"]);
-        var node = await fleet.AddWorkerAsync(TestServers.RedisPorts.ToArray());
+        var node = await AddWorkerAsync(fleet, TestServers.RedisPorts.ToArray());
         await NoticeSubscribers.WaitAsync(TestServers.RedisPorts, fleet.KeyPrefix, nodes: 1);
         using var admin = new AdminClient(node.AdminPort);
         await WaitForEngineAsync(admin, "acme", v => v.Known, "the node to read the tenant at start");
 
-        var environment = WorkerEnvironment.For(fleet.Db, fleet.Cluster.BootstrapServers, fleet.Topics.Prefix, FreePort.Next());
-        var cli = await WorkerProcess.RunToEndAsync(["tenants", "set", "acme", "--weight", "12", "--concurrency", "5"], environment, TimeSpan.FromSeconds(60));
+        var cli = await fleet.RunCliAsync(["tenants", "set", "acme", "--weight", "12", "--concurrency", "5"], TimeSpan.FromSeconds(60));
         Assert.True(cli.ExitCode == 0, cli.Stderr);
 
         await WaitForEngineAsync(admin, "acme", v => v is { Weight: 12, Concurrency: 5 }, "the node to apply the CLI's change");
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Notices_still_arrive_while_one_redis_node_is_down()
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await StartAsync();
         var closed = FreePort.Next(); // nothing listens there
         int[] redis = [TestServers.RedisPorts[0], closed, TestServers.RedisPorts[2]];
-        var a = await fleet.AddWorkerAsync(redis);
-        var b = await fleet.AddWorkerAsync(redis);
+        var a = await AddWorkerAsync(fleet, redis);
+        var b = await AddWorkerAsync(fleet, redis);
         await NoticeSubscribers.WaitAsync([TestServers.RedisPorts[0], TestServers.RedisPorts[2]], fleet.KeyPrefix, nodes: 2);
         using var adminA = new AdminClient(a.AdminPort);
         using var adminB = new AdminClient(b.AdminPort);
@@ -112,13 +82,13 @@ public sealed class TenantPropagationTests
         await WaitForEngineAsync(adminB, "acme", v => v is { Known: true, Weight: 4 }, "node B to apply the change with a Redis node down");
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task After_its_redis_node_restarts_a_node_catches_up_and_hears_notices_again()
     {
-        await using var redis = await PrivateRedis.StartAsync();
-        await using var fleet = await Fleet.StartAsync();
-        var a = await fleet.AddWorkerAsync(redis.Port);
-        var b = await fleet.AddWorkerAsync(redis.Port);
+        await using var fleet = await StartAsync(privateRedis: 1);
+        var redis = fleet.Redis[0];
+        var a = await AddWorkerAsync(fleet, redis.Port);
+        var b = await AddWorkerAsync(fleet, redis.Port);
         await NoticeSubscribers.WaitAsync([redis.Port], fleet.KeyPrefix, nodes: 2);
         using var adminA = new AdminClient(a.AdminPort);
         using var adminB = new AdminClient(b.AdminPort);

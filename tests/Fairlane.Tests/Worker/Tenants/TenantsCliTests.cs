@@ -15,91 +15,94 @@ public sealed class TenantsCliTests
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    private static async Task<Run> TenantsAsync(TestDatabase db, params string[] args)
+    // No Kafka is needed or reachable: the tenants verbs talk to PostgreSQL and Redis only.
+    private static Task<TestStack> StartAsync() => new StackBuilder().NoKafka().InProcessWorkers(0).StartAsync();
+
+    private static async Task<Run> TenantsAsync(TestStack stack, params string[] args)
     {
-        // No Kafka is needed or reachable: the tenants verbs talk to PostgreSQL and Redis only.
-        var environment = WorkerEnvironment.For(db, "127.0.0.1:1", TestServers.UniqueName("cli"), FreePort.Next());
-        var (code, stdout, stderr) = await WorkerProcess.RunToEndAsync(["tenants", .. args], environment, Deadline);
+        var (code, stdout, stderr) = await stack.RunCliAsync(["tenants", .. args], Deadline);
         return new Run(code, stdout, stderr);
     }
 
-    private static async Task<JsonElement> ShowAsync(TestDatabase db, string tenant)
+    private static async Task<JsonElement> ShowAsync(TestStack stack, string tenant)
     {
-        var show = await TenantsAsync(db, "show", tenant, "--json");
+        var show = await TenantsAsync(stack, "show", tenant, "--json");
         Assert.True(show.ExitCode == 0, show.ToString());
         return show.Json;
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Register_set_pause_show_list_and_unregister_round_trip()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var stack = await StartAsync();
+        var db = stack.Db;
 
-        var register = await TenantsAsync(db, "register", "acme", "--name", "Acme Ltd", "--weight", "3", "--rate", "2.5", "--json");
+        var register = await TenantsAsync(stack, "register", "acme", "--name", "Acme Ltd", "--weight", "3", "--rate", "2.5", "--json");
         Assert.True(register.ExitCode == 0, register.ToString());
         Assert.Equal("Acme Ltd", register.Json.GetProperty("name").GetString());
         Assert.Equal(3, register.Json.GetProperty("weight").GetInt32());
         Assert.Equal(2.5, register.Json.GetProperty("ratePerSecond").GetDouble());
 
-        var set = await TenantsAsync(db, "set", "acme", "--concurrency", "4", "--rate", "none", "--max-queue-depth", "500", "--monthly-budget", "10000");
+        var set = await TenantsAsync(stack, "set", "acme", "--concurrency", "4", "--rate", "none", "--max-queue-depth", "500", "--monthly-budget", "10000");
         Assert.True(set.ExitCode == 0, set.ToString());
         Assert.Contains("concurrency      4", set.Stdout);
-        var afterSet = await ShowAsync(db, "acme");
+        var afterSet = await ShowAsync(stack, "acme");
         Assert.Equal(3, afterSet.GetProperty("weight").GetInt32());
         Assert.Equal(4, afterSet.GetProperty("concurrency").GetInt32());
         Assert.Equal(JsonValueKind.Null, afterSet.GetProperty("ratePerSecond").ValueKind);
         Assert.Equal(500, afterSet.GetProperty("maxQueueDepth").GetInt32());
         Assert.Equal(10000, afterSet.GetProperty("monthlyBudget").GetInt64());
 
-        var pause = await TenantsAsync(db, "pause", "acme");
+        var pause = await TenantsAsync(stack, "pause", "acme");
         Assert.True(pause.ExitCode == 0, pause.ToString());
-        Assert.Equal("paused", (await ShowAsync(db, "acme")).GetProperty("status").GetString());
+        Assert.Equal("paused", (await ShowAsync(stack, "acme")).GetProperty("status").GetString());
         Assert.Equal("paused", await db.ScalarAsync<string>("SELECT status FROM tenants WHERE id = 'acme'"));
 
-        var show = await TenantsAsync(db, "show", "acme");
+        var show = await TenantsAsync(stack, "show", "acme");
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Contains("status           paused", show.Stdout);
         Assert.Contains("monthly budget   10000 jobs", show.Stdout);
 
-        Assert.Equal(0, (await TenantsAsync(db, "register", "zeta")).ExitCode);
-        var list = await TenantsAsync(db, "list");
+        Assert.Equal(0, (await TenantsAsync(stack, "register", "zeta")).ExitCode);
+        var list = await TenantsAsync(stack, "list");
         Assert.True(list.ExitCode == 0, list.ToString());
         var lines = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("ID", lines[0]);
         Assert.Matches(@"^acme\s+paused\s+3\s+4\s+-\s+500\s+10000\s+Acme Ltd$", lines[1]);
         Assert.Matches(@"^zeta\s+active\s+1\s+1\s+-\s+-\s+-$", lines[2]);
-        var listJson = await TenantsAsync(db, "list", "--json");
+        var listJson = await TenantsAsync(stack, "list", "--json");
         Assert.Equal(["acme", "zeta"], listJson.Json.EnumerateArray().Select(t => t.GetProperty("id").GetString()));
 
-        var unregister = await TenantsAsync(db, "unregister", "acme");
+        var unregister = await TenantsAsync(stack, "unregister", "acme");
         Assert.True(unregister.ExitCode == 0, unregister.ToString());
         Assert.Equal("deleted", await db.ScalarAsync<string>("SELECT status FROM tenants WHERE id = 'acme'"));
 
-        var again = await TenantsAsync(db, "register", "acme", "--json");
+        var again = await TenantsAsync(stack, "register", "acme", "--json");
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Equal("active", again.Json.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [Fact(Timeout = 180_000)]
     public async Task Unknown_tenants_and_conflicts_exit_1_with_a_message()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var stack = await StartAsync();
+        var db = stack.Db;
         await db.RegisterTenantsAsync(["acme"], weight: 2);
 
         foreach (var args in new[] { new[] { "show", "ghost" }, ["pause", "ghost"], ["set", "ghost", "--weight", "2"], ["unregister", "ghost"] })
         {
-            var run = await TenantsAsync(db, args);
+            var run = await TenantsAsync(stack, args);
             Assert.True(run.ExitCode == 1, run.ToString());
             Assert.Contains("Tenant 'ghost' is not registered", run.Stderr);
         }
 
-        var twice = await TenantsAsync(db, "register", "acme", "--weight", "9");
+        var twice = await TenantsAsync(stack, "register", "acme", "--weight", "9");
         Assert.True(twice.ExitCode == 1, twice.ToString());
         Assert.Contains("already registered", twice.Stderr);
         Assert.Equal(2, await db.ScalarAsync<int>("SELECT weight FROM tenants WHERE id = 'acme'"));
     }
 
-    [Theory]
+    [Theory(Timeout = 180_000)]
     [InlineData("--weight")]
     [InlineData("--rate")]
     [InlineData("tenants needs a verb")]
@@ -109,7 +112,8 @@ public sealed class TenantsCliTests
     [InlineData("id must be")]
     public async Task A_bad_command_line_exits_2_and_says_what_is_wrong(string expected)
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var stack = await StartAsync();
+        var db = stack.Db;
         await db.RegisterTenantsAsync(["acme"], weight: 2);
         string[] args = expected switch
         {
@@ -122,7 +126,7 @@ public sealed class TenantsCliTests
             _ => ["register", "bad id!"],
         };
 
-        var run = await TenantsAsync(db, args);
+        var run = await TenantsAsync(stack, args);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(expected, run.Stderr);

@@ -14,7 +14,7 @@ public sealed class PayloadDecodeTests
     [Fact(Timeout = 180_000)]
     public async Task A_payload_that_does_not_fit_its_type_is_dead_lettered_as_malformed_and_the_events_around_it_are_processed()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 2);
+        await using var stack = await new StackBuilder().Kafka(1, 2).StartAsync();
         await stack.Db.RegisterTenantsAsync(["acme"]);
         var topic = stack.Topics.Webhooks;
 

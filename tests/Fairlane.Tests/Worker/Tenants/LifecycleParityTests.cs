@@ -57,16 +57,15 @@ public sealed class LifecycleParityTests
     [Fact(Timeout = 300_000)]
     public async Task The_same_change_through_api_cli_and_control_topic_leaves_identical_rows()
     {
-        await using var stack = await WorkerStack.StartAsync(brokers: 1, partitions: 1);
+        await using var stack = await new StackBuilder().Kafka(1, 1).StartAsync();
         using var admin = new AdminClient(stack.Worker.AdminPort);
-        var cli = WorkerEnvironment.For(stack.Db, "127.0.0.1:1", TestServers.UniqueName("cli"), FreePort.Next());
 
         foreach (var step in Steps)
         {
             var answer = await step.Api(admin);
             Assert.True(answer.Status is 200 or 201, $"{step.Label} via the API: {answer}");
 
-            var (code, stdout, stderr) = await WorkerProcess.RunToEndAsync(["tenants", .. step.Cli], cli, Deadline);
+            var (code, stdout, stderr) = await stack.RunCliAsync(["tenants", .. step.Cli], Deadline);
             Assert.True(code == 0, $"{step.Label} via the CLI: exit {code}\n{stdout}\n{stderr}");
 
             var command = EnvelopeCodec.Create(ViaTopic, EventTypes.TenantCommand, step.Command, FairlaneJsonContext.Default.TenantCommand);

@@ -6,6 +6,7 @@ using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
 using Fairlane.Agents.Tenants;
+using Fairlane.Agents.Inventory;
 
 namespace Fairlane.Agents.Guardian;
 
@@ -107,7 +108,7 @@ public sealed partial class ReconcileHandler(TenantDatabase database, ChannelSto
             await OutboxWriter.AddAsync(context, EventCatalog.SyncRequested,
                 new SyncRequested { ProductId = productId, Reason = "guardian-repair" }, $"{envelope.Id}.repair.{productId}", cancellationToken);
         }
-        await ReconcileStore.SetObservedAsync(context, readings, cancellationToken);
+        await InventoryStore.RecordChannelStockAsync(context, readings.Select(r => (r.Item.ChannelId, r.Item.ExternalId, r.Observed)).ToList(), cancellationToken);
         await ReconcileStore.AddToRunAsync(context, job.RunId, job.Epoch, readings.Count, repairs, driftAlerts, cancellationToken);
         observer.Reconciled(readings.Count, repairs, driftAlerts);
         return Outcome.Done;

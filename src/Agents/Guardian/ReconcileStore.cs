@@ -29,23 +29,6 @@ public static class ReconcileStore
         return items;
     }
 
-    /// <summary>Records what each channel showed when it was read.</summary>
-    public static async Task SetObservedAsync(HandlerContext context, IReadOnlyList<(ReconcileItem Item, int Observed)> readings,
-        CancellationToken cancellationToken)
-    {
-        if (readings.Count == 0) return;
-        await using var cmd = new NpgsqlCommand("""
-            UPDATE product_channel_mappings m SET channel_stock = r.observed
-            FROM unnest(@channels, @externals, @observed) AS r(channel_id, external_id, observed)
-            WHERE m.tenant_id = @tenant AND m.channel_id = r.channel_id AND m.external_id = r.external_id
-            """, context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("channels", readings.Select(r => r.Item.ChannelId).ToArray());
-        cmd.Parameters.AddWithValue("externals", readings.Select(r => r.Item.ExternalId).ToArray());
-        cmd.Parameters.AddWithValue("observed", readings.Select(r => r.Observed).ToArray());
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>Adds this tenant's counts to its run; false when the run is not of this epoch (nothing written).</summary>
     public static async Task<bool> AddToRunAsync(HandlerContext context, Guid runId, long epoch, int checks, int repairs, int alerts,
         CancellationToken cancellationToken)

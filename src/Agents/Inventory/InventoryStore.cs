@@ -80,4 +80,21 @@ public static class InventoryStore
         foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
         return command;
     }
+
+    /// <summary>Records the stock each channel showed for its items when it was last read (a reconcile's readings).</summary>
+    public static async Task RecordChannelStockAsync(HandlerContext context, IReadOnlyList<(string ChannelId, string ExternalId, int Observed)> readings,
+        CancellationToken cancellationToken)
+    {
+        if (readings.Count == 0) return;
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE product_channel_mappings m SET channel_stock = r.observed
+            FROM unnest(@channels, @externals, @observed) AS r(channel_id, external_id, observed)
+            WHERE m.tenant_id = @tenant AND m.channel_id = r.channel_id AND m.external_id = r.external_id
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("channels", readings.Select(r => r.ChannelId).ToArray());
+        cmd.Parameters.AddWithValue("externals", readings.Select(r => r.ExternalId).ToArray());
+        cmd.Parameters.AddWithValue("observed", readings.Select(r => r.Observed).ToArray());
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

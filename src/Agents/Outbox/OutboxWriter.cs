@@ -29,4 +29,23 @@ public static class OutboxWriter
         cmd.Parameters.AddWithValue("value", EnvelopeCodec.Encode(envelope));
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Adds one event of <paramref name="definition"/>'s type for each of several tenants in one
+    /// statement, in the caller's (fleet-wide) transaction: the Guardian leader's fan-out of a run's jobs.
+    /// </summary>
+    public static async Task AddForTenantsAsync<TPayload>(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        EventDefinition<TPayload> definition, IReadOnlyList<(string Tenant, TPayload Payload, string Id)> events,
+        CancellationToken cancellationToken) where TPayload : class
+    {
+        var envelopes = events.Select(e => definition.Create(e.Tenant, e.Payload, e.Id)).ToList();
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO outbox (tenant_id, topic, event_id, value) SELECT t, @topic, e, v FROM unnest(@tenants, @ids, @values) AS j(t, e, v)
+            """, connection, transaction);
+        cmd.Parameters.AddWithValue("topic", Topics.Suffix(definition.Topic));
+        cmd.Parameters.AddWithValue("tenants", envelopes.Select(e => e.TenantId).ToArray());
+        cmd.Parameters.AddWithValue("ids", envelopes.Select(e => e.Id).ToArray());
+        cmd.Parameters.AddWithValue("values", envelopes.Select(EnvelopeCodec.Encode).ToArray());
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

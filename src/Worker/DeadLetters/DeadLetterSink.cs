@@ -1,9 +1,7 @@
 using Fairlane.Agents.Handling;
-using Fairlane.Agents.Storage;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Parking;
-using Fairlane.Worker.Pipeline;
 
 namespace Fairlane.Worker.DeadLetters;
 
@@ -11,11 +9,11 @@ namespace Fairlane.Worker.DeadLetters;
 /// Where every dead letter goes, from intake (records that cannot be read or do not belong) and from
 /// dispatch (events rejected or out of retries). A dead letter is acknowledged only once it is kept
 /// (<see cref="DeadLetterPublisher"/>), its handler has heard of it when it asks to
-/// (<see cref="IDeadLetterAware"/>, e.g. a Guardian reconcile job counting its tenant as failed), and,
+/// (<see cref="DeadLetterNotice"/>, e.g. a Guardian reconcile job counting its tenant as failed), and,
 /// for an event loaded from the park, its parked row is gone. Until then its offset stays incomplete.
 /// </summary>
 internal sealed partial class DeadLetterSink(
-    DeadLetterPublisher publisher, TenantDatabase database, ParkCleaner parkCleaner, ILogger<DeadLetterSink> logger)
+    DeadLetterPublisher publisher, DeadLetterNotice notice, ParkCleaner parkCleaner, ILogger<DeadLetterSink> logger)
 {
     // Whatever failed (a broker down, PostgreSQL refusing the fallback, a bug), the offset stays
     // incomplete and the dead letter is tried again; the publisher counted the failure.
@@ -26,7 +24,7 @@ internal sealed partial class DeadLetterSink(
     {
         await publisher.PublishAsync(source, letter, cancellationToken);
         if (e is null) return;
-        if (e.Handler is IDeadLetterAware aware) await TellHandlerAsync(aware, e, cancellationToken);
+        if (e.Handler is IDeadLetterAware aware) await notice.TellAsync(aware, e, cancellationToken);
         if (e.ParkId is { } parkId) await parkCleaner.DeleteAsync(e.Tenant, parkId, cancellationToken);
     }
 
@@ -45,18 +43,6 @@ internal sealed partial class DeadLetterSink(
             }
         }, cancellationToken).AsTask();
 
-    // In a tenant transaction of its own: the event's own transaction rolled back, or never opened.
-    // Its ledger mark makes a dead letter sent again after a crash tell the handler only once.
-    private Task TellHandlerAsync(IDeadLetterAware aware, EngineEvent e, CancellationToken cancellationToken) =>
-        database.InTenantTransactionAsync(e.Tenant, async (c, tx, ct) =>
-        {
-            if (!await ProcessedEventLedger.TryRecordAsync(c, tx, e.Tenant, e.Envelope.Id + DeadLetteredMark, e.Origin(), ct)) return false;
-            await aware.DeadLetteredAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, e.Origin()), ct);
-            return true;
-        }, cancellationToken);
-
-    /// <summary>The suffix of the ledger row that records a handler was told its event was dead-lettered.</summary>
-    public const string DeadLetteredMark = ".dead-lettered";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettering {Topic}/{Partition}@{Offset} failed; retrying")]
     private static partial void LogRetrying(ILogger logger, Exception ex, string topic, int partition, long offset);

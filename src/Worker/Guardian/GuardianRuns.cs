@@ -1,3 +1,4 @@
+using Fairlane.Agents.Outbox;
 using Fairlane.Agents.Guardian;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
@@ -62,18 +63,9 @@ internal static class GuardianRuns
                 return new GuardianRunStart(null, abandoned);
             }
         }
-        await using (var fanOut = new NpgsqlCommand("""
-            INSERT INTO outbox (tenant_id, topic, event_id, value) SELECT t, 'guardian', e, v FROM unnest(@tenants, @ids, @values) AS j(t, e, v)
-            """, connection, tx))
-        {
-            var jobs = tenants.Select(t => EnvelopeCodec.Create(t, EventTypes.ReconcileTenant,
-                new ReconcileTenant { RunId = runId, Epoch = epoch, DriftThreshold = driftThreshold }, FairlaneJsonContext.Default.ReconcileTenant,
-                id: $"guardian.{runId:N}")).ToList();
-            fanOut.Parameters.AddWithValue("tenants", tenants.ToArray());
-            fanOut.Parameters.AddWithValue("ids", jobs.Select(j => j.Id).ToArray());
-            fanOut.Parameters.AddWithValue("values", jobs.Select(EnvelopeCodec.Encode).ToArray());
-            await fanOut.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var job = new ReconcileTenant { RunId = runId, Epoch = epoch, DriftThreshold = driftThreshold };
+        await OutboxWriter.AddForTenantsAsync(connection, tx, EventCatalog.ReconcileTenant,
+            tenants.Select(t => (t, job, $"guardian.{runId:N}")).ToList(), cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new GuardianRunStart(true, abandoned);
     }

@@ -84,6 +84,7 @@ internal static class FairlaneHost
                 new DeadLetterStore(sp.GetRequiredService<DataSources>().Owner),
                 sp.GetRequiredService<ILogger<DeadLetterPublisher>>());
         });
+        builder.Services.AddSingleton<DeadLetterNotice>();
         builder.Services.AddSingleton<DeadLetterSink>();
 
         builder.AddFairEngine();

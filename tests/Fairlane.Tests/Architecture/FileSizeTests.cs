@@ -1,4 +1,4 @@
-using Fairlane.Tests.Infrastructure;
+using Fairlane.Tests.Deploy;
 
 namespace Fairlane.Tests.Architecture;
 
@@ -10,7 +10,7 @@ public sealed class FileSizeTests
     [Fact]
     public void No_source_file_is_longer_than_the_limit()
     {
-        var src = Path.Combine(WorkerProcess.RepositoryRoot(), "src");
+        var src = Path.Combine(DeployFiles.Root, "src");
         var files = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

@@ -18,7 +18,7 @@ public sealed class TableOwnershipTests
         ["products"] = ["Fairlane.Agents.Inventory"],
         ["product_channel_mappings"] = ["Fairlane.Agents.Inventory"],
         ["sync_events"] = ["Fairlane.Agents.Inventory"],
-        ["channels"] = ["Fairlane.Agents.Storage"],
+        ["channels"] = ["Fairlane.Agents.Channels"],
         ["alerts"] = ["Fairlane.Agents.Alerting"],
         ["guardian_runs"] = ["Fairlane.Agents.Guardian", "Fairlane.Worker.Guardian"],
         ["leadership"] = ["Fairlane.Agents.Guardian"],

@@ -1,3 +1,6 @@
+using Fairlane.Partitioning.Offsets;
+using Fairlane.Worker.Engine;
+using Fairlane.Worker.DeadLetters;
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Channels;
 using Fairlane.Agents.Guardian;
@@ -88,8 +91,16 @@ public sealed class ReconcileHandlerTests
     {
         await using var shop = await Shop.OpenAsync();
 
-        await shop.Bed.DeadLetteredAsync(shop.Handler, Tenant, shop.Job(), "guardian.job-1");
-        await shop.Bed.DeadLetteredAsync(shop.Handler, Tenant, shop.Job(), "guardian.job-1");
+        // Told through the dead-letter sink's notice, as a dead letter re-sent after a crash would be.
+        var notice = new DeadLetterNotice(shop.Bed.Tenants);
+        var job = new EngineEvent
+        {
+            Partition = new PartitionKey("t.guardian", 0), Offset = 7, Key = Tenant, Value = [], Headers = [], Handler = shop.Handler,
+            Envelope = EventCatalog.ReconcileTenant.Decode(EventCatalog.ReconcileTenant.Create(Tenant, shop.Job(), "guardian.job-1")),
+        };
+
+        Assert.True(await notice.TellAsync(shop.Handler, job, CancellationToken.None));
+        Assert.False(await notice.TellAsync(shop.Handler, job, CancellationToken.None));
 
         Assert.Equal("0 1 0 0 0", await shop.RunRowAsync());
     }

@@ -1,3 +1,5 @@
+using Fairlane.Partitioning.Offsets;
+using Fairlane.Worker.DeadLetters;
 using System.Diagnostics;
 using Fairlane.Agents.Guardian;
 using Fairlane.Agents.Handling;
@@ -71,7 +73,7 @@ public sealed class RunCompletionTests
             CREATE FUNCTION refuse_broken_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'the test refuses reconcile jobs of tenant broken'; END $$;
             CREATE TRIGGER refuse_broken_jobs BEFORE INSERT ON processed_events FOR EACH ROW
-                WHEN (NEW.tenant_id = 'broken' AND NEW.event_id NOT LIKE '%.failed') EXECUTE FUNCTION refuse_broken_jobs();
+                WHEN (NEW.tenant_id = 'broken' AND NEW.event_id NOT LIKE '%.dead-lettered') EXECUTE FUNCTION refuse_broken_jobs();
             """);
         using var metrics = new MetricsScrape(stack.Worker.Services.GetRequiredService<IOptions<HttpOptions>>().Value.MetricsPort);
         var failedBefore = await metrics.SumAsync("fairlane_guardian_tenants_failed_total") ?? 0;
@@ -87,14 +89,14 @@ public sealed class RunCompletionTests
 
         // The same notice again (the dead letter re-published after a crash) does not count the tenant twice.
         var handler = stack.Worker.Services.GetServices<IEventHandler>().OfType<ReconcileHandler>().Single();
-        var job = EventCatalog.ReconcileTenant.Decode(EventCatalog.ReconcileTenant.Create("broken",
-            new ReconcileTenant { RunId = report.RunId!.Value, Epoch = report.Epoch!.Value, DriftThreshold = 5 },
-            id: $"guardian.{report.RunId:N}"));
-        await new TenantDatabase(stack.Db.App).InTenantTransactionAsync("broken", async (c, tx, ct) =>
+        var job = new EngineEvent
         {
-            await handler.DeadLetteredAsync(job, new HandlerContext(c, tx, "broken", new EventOrigin("guardian", 0, 0, null)), ct);
-            return 0;
-        }, CancellationToken.None);
+            Partition = new PartitionKey(stack.Topics.Guardian, 0), Offset = 0, Key = "broken", Value = [], Headers = [], Handler = handler,
+            Envelope = EventCatalog.ReconcileTenant.Decode(EventCatalog.ReconcileTenant.Create("broken",
+                new ReconcileTenant { RunId = report.RunId!.Value, Epoch = report.Epoch!.Value, DriftThreshold = 5 },
+                id: $"guardian.{report.RunId:N}")),
+        };
+        Assert.False(await stack.Worker.Services.GetRequiredService<DeadLetterNotice>().TellAsync(handler, job, CancellationToken.None));
         Assert.Equal("completed 2 1 1", await RunRowAsync(stack, report.RunId));
     }
 

@@ -2,7 +2,7 @@ using Fairlane.Agents.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Fairlane.Agents.Storage;
+namespace Fairlane.Agents.Channels;
 
 /// <summary>
 /// A tenant's channels in the channels table, credentials encrypted on the way in and decrypted on

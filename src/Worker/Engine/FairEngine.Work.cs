@@ -65,7 +65,7 @@ internal sealed partial class FairEngine
     /// </summary>
     public void Loaded(DrainRequest request, Assignment assignment, int rows, long throughOffset, IReadOnlyList<EngineEvent> events)
     {
-        var keyed = events.Select(e => (e, OrderingKeys.For(e.Envelope))).ToList(); // reads payloads: not under the lock
+        var keyed = events.Select(e => (e, e.Envelope.OrderingKey)).ToList();
         bool queued;
         lock (_gate) queued = _core.Loaded(request, assignment, rows, throughOffset, keyed);
         if (queued) Wake();

@@ -159,7 +159,7 @@ internal sealed partial class FairEngine
     /// </summary>
     public ParkReason? Admit(EngineEvent e)
     {
-        var orderingKey = OrderingKeys.For(e.Envelope); // reads the payload: not under the lock
+        var orderingKey = e.Envelope.OrderingKey; // computed by the event catalogue when the event was decoded
         ParkReason? reason;
         lock (_gate) reason = _core.Admit(e, orderingKey);
         if (reason is null) Wake();

@@ -1,10 +1,12 @@
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Tenants;
 
 internal static class TenantAdministrationExtensions
 {
+    /// <summary>Keeps the engine's view of every tenant's status and limits current (periodically, and at once on a change notice).</summary>
+    public static IServiceCollection AddTenants(this IServiceCollection services) => services.AddHostedService<TenantRefresher>();
+
     /// <summary>
     /// Tenant administration and fleet-wide propagation: the administration service (used by the admin
     /// API), the change notices it publishes, and the listener that turns every node's notices into an

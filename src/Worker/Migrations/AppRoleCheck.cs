@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Fairlane.Worker.Infrastructure;
 
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Migrations;
 
 /// <summary>
 /// Row-level security is the tenant boundary, and it binds only the role that tenant work logs in as.

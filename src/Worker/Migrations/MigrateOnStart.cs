@@ -1,9 +1,8 @@
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Migrations;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;
 
-namespace Fairlane.Worker.Hosting;
+namespace Fairlane.Worker.Migrations;
 
 /// <summary>
 /// Brings the schema up to date before any consumer starts (it is registered first, and hosted

@@ -60,7 +60,9 @@ public interface IEventHandler
     /// <summary>
     /// Work done before the event's transaction opens, such as reading a remote system: no transaction
     /// may wait on another system (DESIGN §3). Its result reaches <see cref="HandleAsync"/> as
-    /// <see cref="HandlerContext.Prepared"/>. It runs again on every attempt, so it must not change anything.
+    /// <see cref="HandlerContext.Prepared"/>. It runs again on every attempt, and before the ledger says
+    /// whether the event is a duplicate, so whatever it changes must be harmless to repeat (an absolute
+    /// stock level pushed again, a channel marked misconfigured again).
     /// </summary>
     Task<object?> PrepareAsync(TypedEnvelope envelope, string tenantId, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
 

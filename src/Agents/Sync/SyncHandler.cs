@@ -13,32 +13,58 @@ namespace Fairlane.Agents.Sync;
 
 /// <summary>
 /// Pushes a product's stock, minus its buffer, to every mapped channel but the one the change came
-/// from. Each channel call goes through that channel's resilience pipeline (retries with backoff,
-/// 429 Retry-After, circuit breaker); a channel that still fails is recorded as failed, not retried
-/// here: the next change or the Guardian's reconciliation brings it level, and pushes are absolute
-/// quantities, so a repeat is harmless. The results are stored on the sync event, refused
-/// credentials mark the channel auth_failed (and a configuration that cannot be called, misconfigured: see
-/// <see cref="TenantChannels"/>), unhealthy channels get an alert check, and the
-/// outcome is announced on the event bus once committed.
+/// from, with no transaction open while a channel answers: what to push is read in a short
+/// transaction of its own, the channels are called after it committed, and the results are recorded
+/// in the event's own transaction. Pushes are absolute quantities of the level read just before, so a
+/// push repeated (a retry, a re-delivered event) is harmless. Each channel call goes through that
+/// channel's resilience pipeline (retries with backoff, 429 Retry-After, circuit breaker); a channel
+/// that still fails is recorded as failed, not retried here: the next change or the Guardian's
+/// reconciliation brings it level. The results are stored on the sync event, refused credentials mark
+/// the channel auth_failed (and a configuration that cannot be called, misconfigured: see
+/// <see cref="TenantChannels"/>), unhealthy channels get an alert check, and the outcome is announced
+/// on the event bus once committed.
 /// </summary>
-public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters adapters, IEventBus bus, ILogger<SyncHandler> logger) : IEventHandler<SyncRequested>
+public sealed partial class SyncHandler(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, IEventBus bus,
+    ILogger<SyncHandler> logger) : IEventHandler<SyncRequested>
 {
     public string Agent => "sync";
 
-    public async Task<Outcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
+    public async Task<object?> PrepareAsync(TypedEnvelope<SyncRequested> envelope, string tenantId, CancellationToken cancellationToken)
     {
         var request = envelope.Payload;
-        var target = await SyncStore.ReadTargetAsync(context, request.ProductId, request.OriginChannelId, cancellationToken);
-        if (target is null) return Outcome.Permanent($"product '{request.ProductId}' does not exist");
+        SyncTarget? target = null;
+        Dictionary<string, ChannelConnection> connections = [];
+        await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
+        {
+            var context = new HandlerContext(c, tx, tenantId, default);
+            target = await SyncStore.ReadTargetAsync(context, request.ProductId, request.OriginChannelId, ct);
+            if (target is not null) connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, ct);
+            return true;
+        }, cancellationToken);
+        if (target is null) return new SyncPlan(null, []);
 
-        var connections = await TenantChannels.LoadAsync(channels, context, envelope.Id, logger, cancellationToken);
+        // Committed above: the channels are called with no transaction open.
         var results = new List<ChannelSyncResult>();
         foreach (var group in target.Items.GroupBy(i => i.ChannelId))
         {
             var pushes = group.Select(i => new StockPush(i.ExternalId, target.ChannelQuantity)).ToList();
-            results.Add(await PushAsync(context, connections.GetValueOrDefault(group.Key), group.Key, pushes, cancellationToken));
+            results.Add(await PushAsync(tenantId, connections.GetValueOrDefault(group.Key), group.Key, pushes, cancellationToken));
         }
+        return new SyncPlan(target, results);
+    }
 
+    public async Task<Outcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
+    {
+        var request = envelope.Payload;
+        var (target, results) = context.Prepared as SyncPlan
+            ?? throw new InvalidOperationException("A sync reached its transaction without its pushes; the pipeline must prepare it first.");
+        if (target is null) return Outcome.Permanent($"product '{request.ProductId}' does not exist");
+
+        foreach (var refused in results.Where(r => r.Outcome == SyncOutcomes.AuthFailed))
+        {
+            await ChannelStore.SetStatusAsync(context.Connection, context.Transaction, context.TenantId, refused.ChannelId, ChannelStatus.AuthFailed,
+                cancellationToken);
+        }
         var ok = results.Where(r => r.Outcome == SyncOutcomes.Ok).Select(r => r.ChannelId).ToList();
         await SyncStore.SetChannelStockAsync(context, target.ProductId, ok, target.ChannelQuantity, cancellationToken);
         var status = ok.Count == results.Count ? "completed" : ok.Count == 0 ? "failed" : "partial";
@@ -53,7 +79,10 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
         return Outcome.Done;
     }
 
-    private async Task<ChannelSyncResult> PushAsync(HandlerContext context, ChannelConnection? channel, string channelId, List<StockPush> pushes,
+    /// <summary>What a sync read before it called the channels, and what each channel answered.</summary>
+    private sealed record SyncPlan(SyncTarget? Target, List<ChannelSyncResult> Results);
+
+    private async Task<ChannelSyncResult> PushAsync(string tenantId, ChannelConnection? channel, string channelId, List<StockPush> pushes,
         CancellationToken cancellationToken)
     {
         if (channel is null) return new ChannelSyncResult(channelId, SyncOutcomes.Failed, null, "the channel does not exist");
@@ -73,19 +102,17 @@ public sealed partial class SyncHandler(ChannelStore channels, ChannelAdapters a
         }
         catch (ChannelAuthException ex)
         {
-            LogAuthFailed(logger, context.TenantId, channelId, channel.Type, ex.Message);
-            await ChannelStore.SetStatusAsync(context.Connection, context.Transaction, context.TenantId, channelId, ChannelStatus.AuthFailed,
-                cancellationToken);
+            LogAuthFailed(logger, tenantId, channelId, channel.Type, ex.Message);
             return new ChannelSyncResult(channelId, SyncOutcomes.AuthFailed, null, ex.Message);
         }
         catch (ChannelUnavailableException ex)
         {
-            LogPushFailed(logger, context.TenantId, channelId, channel.Type, ex.Message);
+            LogPushFailed(logger, tenantId, channelId, channel.Type, ex.Message);
             return new ChannelSyncResult(channelId, SyncOutcomes.CircuitOpen, null, ex.Message);
         }
         catch (ChannelException ex)
         {
-            LogPushFailed(logger, context.TenantId, channelId, channel.Type, ex.Message);
+            LogPushFailed(logger, tenantId, channelId, channel.Type, ex.Message);
             return new ChannelSyncResult(channelId, SyncOutcomes.Failed, null, ex.Message);
         }
     }

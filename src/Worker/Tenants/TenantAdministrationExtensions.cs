@@ -1,4 +1,3 @@
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Tenants;

@@ -1,6 +1,5 @@
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Storage;
 using Fairlane.Agents.Sync;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Agents.Channels;

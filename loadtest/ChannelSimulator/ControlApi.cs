@@ -14,7 +14,7 @@ internal static class ControlApi
 {
     public static void Map(IEndpointRouteBuilder app, ChannelSimulatorServer server)
     {
-        var sim = app.MapGroup("/_sim").AddEndpointFilter(RejectBadArguments);
+        var sim = app.MapGroup("/_sim").AddEndpointFilter(RejectBadArgumentsAsync);
 
         sim.MapGet("/faults", () => Results.Json(server.Faults, SimulatorJson.Default.SimulatedFaults));
         sim.MapPut("/faults", (SimulatedFaults change) =>
@@ -92,7 +92,7 @@ internal static class ControlApi
     private static AccountSummary Summary(SimulatedAccount a) => new(a.ChannelType, a.Name, a.BaseUrl, a.Stock().Count, a.TotalCalls);
 
     // Unknown channel types and out-of-range values are the caller's mistake: 400 with the reason.
-    private static async ValueTask<object?> RejectBadArguments(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> RejectBadArgumentsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {

@@ -13,9 +13,9 @@ internal abstract record RateSchedule
     /// <summary>Events a schedule offers between two instants (midpoint sums over 10 ms steps; exact for the shapes below).</summary>
     public double EventsBetween(double from, double to)
     {
-        const double step = 0.01;
+        const double Step = 0.01;
         var total = 0d;
-        for (var t = from; t < to; t += step) total += RateAt(t + Math.Min(step, to - t) / 2) * Math.Min(step, to - t);
+        for (var t = from; t < to; t += Step) total += RateAt(t + Math.Min(Step, to - t) / 2) * Math.Min(Step, to - t);
         return total;
     }
 

@@ -303,16 +303,16 @@ public sealed partial class MockCluster : IDisposable
     // The mock needs an rd_kafka_t to live on; a producer with no brokers configured sends nothing.
     private static unsafe nint CreateHostHandle()
     {
-        const int size = 512;
-        var errstr = stackalloc byte[size];
+        const int Size = 512;
+        var errstr = stackalloc byte[Size];
         var conf = LibRdKafka.ConfNew();
         // Errors only: the host handle has nothing useful to say at notice level.
-        if (LibRdKafka.ConfSet(conf, "log_level", "3", errstr, size) != LibRdKafka.ConfOk)
+        if (LibRdKafka.ConfSet(conf, "log_level", "3", errstr, Size) != LibRdKafka.ConfOk)
         {
             LibRdKafka.ConfDestroy(conf);
             throw new MockClusterException(-1, $"librdkafka rejected log_level: {Text(errstr)}");
         }
-        var handle = LibRdKafka.New(LibRdKafka.ProducerType, conf, errstr, size);
+        var handle = LibRdKafka.New(LibRdKafka.ProducerType, conf, errstr, Size);
         if (handle == 0)
         {
             LibRdKafka.ConfDestroy(conf); // rd_kafka_new takes the conf only when it succeeds

@@ -24,7 +24,7 @@ public sealed record AlertCheckOptions
 public sealed class AlertChecks(IChannelHealth health, AlertCheckOptions options)
 {
     /// <summary>Products with a threshold: low when stock is at or below it (critical when none is left).</summary>
-    public async Task<List<Finding>> LowStockAsync(HandlerContext context, string? productId, CancellationToken cancellationToken)
+    public static async Task<List<Finding>> LowStockAsync(HandlerContext context, string? productId, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand("""
             SELECT id, stock, low_stock_threshold FROM products

@@ -21,7 +21,7 @@ public sealed class AlertHandler(AlertStore alerts, AlertChecks checks) : IEvent
 
         var findings = new List<Finding>();
         if (all || check.Check == AlertKinds.LowStock)
-            findings.AddRange(await checks.LowStockAsync(context, check.ProductId, cancellationToken));
+            findings.AddRange(await AlertChecks.LowStockAsync(context, check.ProductId, cancellationToken));
         if (all || check.Check == AlertKinds.SyncHealth)
             findings.AddRange(await checks.SyncHealthAsync(context, check.ChannelId, cancellationToken));
         if (all || check.Check == AlertKinds.ChannelStatus)

@@ -1,4 +1,3 @@
-using Fairlane.Agents.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,7 +6,7 @@ namespace Fairlane.Agents.Channels;
 /// <summary>
 /// A tenant's channels in the channels table, credentials encrypted on the way in and decrypted on
 /// the way out. Every method works inside a transaction already bound to the tenant (see
-/// <see cref="TenantDatabase"/>), and also filters by tenant, so row-level security and the query agree.
+/// <see cref="Storage.TenantDatabase"/>), and also filters by tenant, so row-level security and the query agree.
 /// </summary>
 public sealed class ChannelStore(CredentialProtector protector)
 {
@@ -89,7 +88,7 @@ public sealed class ChannelStore(CredentialProtector protector)
     private ChannelConnection Read(NpgsqlDataReader r)
     {
         var key = new ChannelKey(r.GetString(0), r.GetString(1));
-        ChannelConfiguration.TryParseBaseUrl(r.GetString(4), out var url, out var problem);
+        _ = ChannelConfiguration.TryParseBaseUrl(r.GetString(4), out var url, out var problem);
         var credentials = ChannelCredentials.None;
         if (!r.IsDBNull(5))
         {

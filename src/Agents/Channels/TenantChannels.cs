@@ -1,10 +1,8 @@
 using Fairlane.Agents.Alerting;
-using Fairlane.Agents.Channels;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Outbox;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
-using Fairlane.Agents.Storage;
 
 namespace Fairlane.Agents.Channels;
 

@@ -1,4 +1,3 @@
-using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Npgsql;
 

@@ -5,7 +5,6 @@ using Fairlane.Agents.Channels;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Inventory;
 using Fairlane.Agents.Outbox;
-using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
 

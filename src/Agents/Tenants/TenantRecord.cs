@@ -1,4 +1,3 @@
-using Fairlane.Agents.Tenants;
 using Npgsql;
 
 namespace Fairlane.Agents.Tenants;

@@ -19,7 +19,7 @@ internal sealed class AdminAccess(AdminOptions options)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         if (_token.Matches(authorization)) return false;
-        var presented = _token.IsPresented(authorization);
+        var presented = BearerToken.IsPresented(authorization);
         context.Response.Headers.WWWAuthenticate = presented ? Realm + ", error=\"invalid_token\"" : Realm;
         var error = presented
             ? new AdminError("The bearer token is wrong.")

@@ -2,7 +2,6 @@ using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Guardian;
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;

@@ -4,7 +4,7 @@ using Fairlane.Worker.Infrastructure;
 namespace Fairlane.Worker.Admin;
 
 /// <summary>Turns refused requests into statuses with a JSON error body: 400, 404, 409, or 503 when PostgreSQL is unreachable.</summary>
-internal static class AdminErrors
+internal static partial class AdminErrors
 {
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -24,11 +24,14 @@ internal static class AdminErrors
         }
         catch (Exception ex) when (TransientErrors.IsTransient(ex))
         {
-            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminErrors))
-                .LogWarning(ex, "Admin request {Method} {Path} failed on the database", context.HttpContext.Request.Method, context.HttpContext.Request.Path);
+            LogDatabaseFailed(context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminErrors)),
+                ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
             return Error(new AdminError($"The database did not take the request: {ex.Message}"), StatusCodes.Status503ServiceUnavailable);
         }
     }
 
     private static IResult Error(AdminError error, int status) => Results.Json(error, AdminJsonContext.Default.AdminError, statusCode: status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin request {Method} {Path} failed on the database")]
+    private static partial void LogDatabaseFailed(ILogger logger, Exception exception, string method, PathString path);
 }

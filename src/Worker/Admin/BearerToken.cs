@@ -13,7 +13,7 @@ internal sealed class BearerToken(string token)
     private const string Scheme = "Bearer ";
     private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    public bool IsPresented(string? authorization) =>
+    public static bool IsPresented(string? authorization) =>
         authorization is not null && authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase);
 
     public bool Matches(string? authorization)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Fairlane.Agents.Bus;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Fairlane.Worker.Infrastructure;
@@ -13,7 +12,7 @@ namespace Fairlane.Worker.Bus;
 /// Each notice goes to the first connected node in configured order, so a listener subscribed on
 /// every node hears it once, and one node down only moves the traffic to the next.
 /// </summary>
-internal sealed class RedisEventBus(RedisNodes redis, IOptions<RedisOptions> options, ILogger<RedisEventBus> logger) : IEventBus
+internal sealed partial class RedisEventBus(RedisNodes redis, IOptions<RedisOptions> options, ILogger<RedisEventBus> logger) : IEventBus
 {
     public static RedisChannel ChannelFor(string keyPrefix, string tenantId) => RedisChannel.Literal($"{keyPrefix}events:{tenantId}");
 
@@ -33,9 +32,15 @@ internal sealed class RedisEventBus(RedisNodes redis, IOptions<RedisOptions> opt
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                logger.LogDebug(ex, "Redis node {Endpoint} did not take a bus notice; trying the next", redis.Endpoints[node]);
+                LogNodeRefused(logger, ex, redis.Endpoints[node]);
             }
         }
-        logger.LogWarning("No Redis node took the {Type} notice for tenant {Tenant}", notice.Type, notice.TenantId);
+        LogNoNodeTook(logger, notice.Type, notice.TenantId);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis node {Endpoint} did not take a bus notice; trying the next")]
+    private static partial void LogNodeRefused(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Redis node took the {Type} notice for tenant {Tenant}")]
+    private static partial void LogNoNodeTook(ILogger logger, string type, string tenant);
 }

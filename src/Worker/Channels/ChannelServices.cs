@@ -1,6 +1,5 @@
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Storage;
 using Fairlane.Worker.Configuration;
 using Microsoft.Extensions.Options;
 

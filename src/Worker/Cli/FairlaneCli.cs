@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Cli;
 

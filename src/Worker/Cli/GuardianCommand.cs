@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Guardian;
-using Fairlane.Worker.Hosting;
 using Npgsql;
 using Fairlane.Worker.Infrastructure;
 

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Fairlane.Worker.Cli;
 
 /// <summary>`fairlane migrate`: apply pending migrations as the schema owner and exit.</summary>
-internal static class MigrateCommand
+internal static partial class MigrateCommand
 {
     public static async Task<int> RunAsync(CommandLine line)
     {
@@ -21,8 +21,11 @@ internal static class MigrateCommand
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            logger.LogCritical("Migration failed: {Reason}", ex.Message);
+            LogMigrationFailed(logger, ex.Message);
             return ExitCodes.Failure;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Migration failed: {Reason}")]
+    private static partial void LogMigrationFailed(ILogger logger, string reason);
 }

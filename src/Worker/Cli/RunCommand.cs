@@ -4,7 +4,7 @@ using Fairlane.Worker.Infrastructure;
 namespace Fairlane.Worker.Cli;
 
 /// <summary>`fairlane run`: the daemon, until SIGINT/SIGTERM or a fault.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     public static async Task<int> RunAsync(CommandLine line)
     {
@@ -18,17 +18,24 @@ internal static class RunCommand
         }
         catch (Exception ex) when (FairlaneCli.ConfigurationProblem(ex) is null)
         {
-            logger.LogCritical(ex, "Fairlane stopped: {Reason}", ex.GetBaseException().Message);
-            await Console.Error.WriteLineAsync($"fairlane: stopped: {ex.GetBaseException().Message}");
+            var reason = ex.GetBaseException().Message;
+            LogStopped(logger, ex, reason);
+            await Console.Error.WriteLineAsync($"fairlane: stopped: {reason}");
             return ExitCodes.Failure;
         }
 
         if (HostFaults.FirstFault(app.Services) is { } fault)
         {
-            logger.LogCritical(fault, "Fairlane stopped because a service faulted: {Reason}", fault.Message);
+            LogServiceFaulted(logger, fault, fault.Message);
             await Console.Error.WriteLineAsync($"fairlane: a service faulted: {fault.Message}");
             return ExitCodes.Failure;
         }
         return ExitCodes.Ok;
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fairlane stopped: {Reason}")]
+    private static partial void LogStopped(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fairlane stopped because a service faulted: {Reason}")]
+    private static partial void LogServiceFaulted(ILogger logger, Exception exception, string reason);
 }

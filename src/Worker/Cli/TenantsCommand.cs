@@ -1,8 +1,6 @@
 using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Tenants;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Fairlane.Worker.Infrastructure;
 

@@ -1,7 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Intake;
 using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Cli;

@@ -3,7 +3,6 @@ using System.Text;
 using Confluent.Kafka;
 using Fairlane.Contracts;
 using Fairlane.Worker.Observability;
-using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.DeadLetters;
 
@@ -15,7 +14,7 @@ namespace Fairlane.Worker.DeadLetters;
 /// the record's own headers; or, refused even so, stored in PostgreSQL with its bytes. A transient
 /// failure (a broker down) throws, for the caller to retry with backoff. Every failure is counted.
 /// </summary>
-internal sealed class DeadLetterPublisher(
+internal sealed partial class DeadLetterPublisher(
     IProducer<string?, byte[]?> producer, Topics topics, DeadLetterStore store, ILogger<DeadLetterPublisher> logger) : IDisposable
 {
     public async Task PublishAsync(DeadLetterSource source, DeadLetter letter, CancellationToken cancellationToken)
@@ -68,8 +67,7 @@ internal sealed class DeadLetterPublisher(
         catch (KafkaException ex) when (DeadLetterFailureReasons.Permanent(ex.Error.Code) is { } reason)
         {
             FairlaneMetrics.DeadLetterFailures.WithLabels(reason).Inc();
-            logger.LogWarning("The dead-letter topic refused {Topic}/{Partition}@{Offset} ({Size} bytes of value): {Reason}",
-                source.Topic, source.Partition, source.Offset, source.Value?.Length ?? 0, ex.Error.Reason);
+            LogRefused(logger, source.Topic, source.Partition, source.Offset, source.Value?.Length ?? 0, ex.Error.Reason);
             return ex.Error;
         }
         catch (KafkaException)
@@ -87,8 +85,7 @@ internal sealed class DeadLetterPublisher(
     private void Kept(DeadLetterSource source, DeadLetter letter, string how)
     {
         FairlaneMetrics.DeadLetters.WithLabels(letter.Reason).Inc();
-        logger.LogWarning("Dead-lettered {Topic}/{Partition}@{Offset} key {Key}: {Reason} ({Detail}); {How}",
-            source.Topic, source.Partition, source.Offset, source.Key, letter.Reason, letter.Detail, how);
+        LogDeadLettered(logger, source.Topic, source.Partition, source.Offset, source.Key, letter.Reason, letter.Detail, how);
     }
 
     private static List<KeyValuePair<string, byte[]>> WhyHeaders(DeadLetterSource source, DeadLetter letter)
@@ -115,4 +112,10 @@ internal sealed class DeadLetterPublisher(
     private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dead-letter topic refused {Topic}/{Partition}@{Offset} ({Size} bytes of value): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string topic, int partition, long offset, int size, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered {Topic}/{Partition}@{Offset} key {Key}: {Reason} ({Detail}); {How}")]
+    private static partial void LogDeadLettered(ILogger logger, string topic, int partition, long offset, string? key, string reason, string detail, string how);
 }

@@ -1,4 +1,3 @@
-using Fairlane.Agents.Storage;
 using Fairlane.Agents.Handling;
 
 namespace Fairlane.Worker.Engine;

@@ -1,4 +1,3 @@
-using Fairlane.Agents.Storage;
 using Fairlane.Partitioning.Engine;
 using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;

@@ -1,5 +1,4 @@
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using RedLockNet;
 using RedLockNet.SERedis;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Fairlane.Agents.Guardian;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;
@@ -93,7 +92,7 @@ internal sealed partial class GuardianRunner(
 
         var runId = Guid.CreateVersion7();
         long epoch;
-        IReadOnlyList<string> tenants;
+        List<string> tenants;
         int heldTenants;
         GuardianRunStart start;
         await using (var connection = await dataSources.Owner.OpenConnectionAsync(run.Token))

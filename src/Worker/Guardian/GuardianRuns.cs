@@ -1,6 +1,5 @@
 using Fairlane.Agents.Outbox;
 using Fairlane.Agents.Guardian;
-using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Npgsql;
 using Fairlane.Agents.Tenants;

@@ -1,5 +1,3 @@
-using Fairlane.Worker.Hosting;
-using Fairlane.Worker.Intake;
 using Fairlane.Worker.Infrastructure;
 
 namespace Fairlane.Worker.Health;

@@ -18,7 +18,11 @@ internal sealed partial class ConsumeLoop
             parkDrainer.ReadParkOf(assignment);
         }
         CountAssigned(partitions, +1);
-        logger.LogInformation("Assigned {Count} partition(s): {Partitions}", partitions.Count, Describe(partitions));
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var described = Describe(partitions); // built only when it is logged
+            LogAssigned(logger, partitions.Count, described);
+        }
     }
 
     private void OnRevoked(IConsumer<string?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
@@ -29,8 +33,11 @@ internal sealed partial class ConsumeLoop
         engine.Release(keys);
         CountAssigned(partitions.Select(p => p.TopicPartition), -1);
         PartitionSeries.Forget(partitions.Select(p => p.TopicPartition));
-        logger.LogInformation("Revoked {Count} partition(s) after committing their completed offsets: {Partitions}",
-            partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var described = Describe(partitions.Select(p => p.TopicPartition));
+            LogRevoked(logger, partitions.Count, described);
+        }
     }
 
     // Lost (session expired): another node may already own them; committing now could move its offsets.
@@ -41,7 +48,11 @@ internal sealed partial class ConsumeLoop
         engine.Release(keys);
         CountAssigned(partitions.Select(p => p.TopicPartition), -1);
         PartitionSeries.Forget(partitions.Select(p => p.TopicPartition));
-        logger.LogWarning("Lost {Count} partition(s) without commit: {Partitions}", partitions.Count, Describe(partitions.Select(p => p.TopicPartition)));
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            var described = Describe(partitions.Select(p => p.TopicPartition));
+            LogLost(logger, partitions.Count, described);
+        }
     }
 
     // Local and non-blocking: librdkafka commits stored offsets in the background (OnCommitted reports how it went).
@@ -57,7 +68,7 @@ internal sealed partial class ConsumeLoop
             {
                 // Not assigned any more (a revoke is under way): the revoke commits it, or the next owner re-reads.
                 engine.CommitFailed(partition);
-                logger.LogDebug("Storing offset {Offset} of {Partition} failed: {Reason}", offset, partition, ex.Error.Reason);
+                LogStoreFailed(logger, offset, partition, ex.Error.Reason);
             }
         }
     }
@@ -72,8 +83,7 @@ internal sealed partial class ConsumeLoop
             if (result.Error.IsError || committed.Error.IsError)
             {
                 engine.CommitFailed(partition);
-                logger.LogWarning("Offset commit of {Partition} failed: {Reason}", partition,
-                    result.Error.IsError ? result.Error.Reason : committed.Error.Reason);
+                LogPartitionCommitFailed(logger, partition, result.Error.IsError ? result.Error.Reason : committed.Error.Reason);
                 continue;
             }
             if (result.Offset.IsSpecial) continue;
@@ -99,7 +109,7 @@ internal sealed partial class ConsumeLoop
         {
             // Offered again next time; until then a crash re-delivers a little more (and the ledger skips it).
             foreach (var (partition, _) in commits) engine.CommitFailed(partition);
-            logger.LogWarning("Offset commit failed: {Reason}", ex.Error.Reason);
+            LogCommitFailed(logger, ex.Error.Reason);
         }
     }
 
@@ -120,15 +130,15 @@ internal sealed partial class ConsumeLoop
 
     private void OnError(Error error)
     {
-        if (error.IsFatal) logger.LogCritical("Fatal Kafka error: {Reason}", error.Reason);
-        else logger.LogDebug("Kafka client error: {Reason}", error.Reason);
+        if (error.IsFatal) LogFatalKafkaError(logger, error.Reason);
+        else LogKafkaError(logger, error.Reason);
     }
 
     // librdkafka's own log lines, through our structured logger instead of raw stderr.
     private void OnLog(LogMessage message)
     {
         var level = message.Level <= SyslogLevel.Error ? LogLevel.Warning : LogLevel.Debug;
-        logger.Log(level, "librdkafka {Facility}: {Message}", message.Facility, message.Message);
+        LogLibrdkafka(logger, level, message.Facility, message.Message);
     }
 
     private static void CountAssigned(IEnumerable<TopicPartition> partitions, int sign)
@@ -139,4 +149,32 @@ internal sealed partial class ConsumeLoop
 
     private static string Describe(IEnumerable<TopicPartition> partitions) =>
         string.Join(",", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{string.Join(" ", g.Select(p => p.Partition.Value))}]"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assigned {Count} partition(s): {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, int count, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revoked {Count} partition(s) after committing their completed offsets: {Partitions}")]
+    private static partial void LogRevoked(ILogger logger, int count, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost {Count} partition(s) without commit: {Partitions}")]
+    private static partial void LogLost(ILogger logger, int count, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Storing offset {Offset} of {Partition} failed: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, long offset, PartitionKey partition, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit of {Partition} failed: {Reason}")]
+    private static partial void LogPartitionCommitFailed(ILogger logger, PartitionKey partition, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed: {Reason}")]
+    private static partial void LogCommitFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fatal Kafka error: {Reason}")]
+    private static partial void LogFatalKafkaError(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka client error: {Reason}")]
+    private static partial void LogKafkaError(ILogger logger, string reason);
+
+    // The level follows librdkafka's own severity, so it is a parameter here.
+    [LoggerMessage(Message = "librdkafka {Facility}: {Message}")]
+    private static partial void LogLibrdkafka(ILogger logger, LogLevel level, string facility, string message);
 }

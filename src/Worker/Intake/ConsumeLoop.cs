@@ -56,7 +56,7 @@ internal sealed partial class ConsumeLoop(
             .SetLogHandler((_, message) => OnLog(message))
             .Build();
         consumer.Subscribe(topic);
-        logger.LogInformation("Consuming {Topic} as group {Group}", topic, group);
+        LogConsuming(logger, topic, group);
         var commitInterval = TimeSpan.FromMilliseconds(kafka.Options.CommitIntervalMs);
         var lastCommit = Stopwatch.GetTimestamp();
         var lastLag = lastCommit;
@@ -72,7 +72,7 @@ internal sealed partial class ConsumeLoop(
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
-                    logger.LogWarning("Consume error: {Reason}", ex.Error.Reason);
+                    LogConsumeError(logger, ex.Error.Reason);
                 }
                 if (record is { IsPartitionEOF: true })
                     engine.IntakeReachedEnd(new PartitionKey(record.Topic, record.Partition.Value), record.Offset.Value);
@@ -95,7 +95,7 @@ internal sealed partial class ConsumeLoop(
         {
             Commit(consumer, engine.TakeCommits(topic));
             consumer.Close(); // revokes (draining in-flight work within the grace period) and leaves the group
-            logger.LogInformation("Left consumer group {Group}", group);
+            LogLeftGroup(logger, group);
         }
     }
 
@@ -111,11 +111,11 @@ internal sealed partial class ConsumeLoop(
                 // The position went back (an offset reset): this offset is already complete or in flight
                 // here, so skipping it loses nothing, and the rest of the partition keeps flowing.
                 FairlaneMetrics.OffsetsRewound.WithLabels(record.Topic).Inc();
-                logger.LogDebug("Record {Partition}@{Offset} was already consumed under this assignment; skipped", partition, record.Offset.Value);
+                LogAlreadyConsumed(logger, partition, record.Offset.Value);
             }
             else
             {
-                logger.LogWarning("Record {Partition}@{Offset} arrived for a partition not assigned here; ignored", partition, record.Offset.Value);
+                LogNotAssigned(logger, partition, record.Offset.Value);
             }
             return;
         }
@@ -190,10 +190,10 @@ internal sealed partial class ConsumeLoop(
         switch (engine.CheckBackpressure())
         {
             case BackpressureChange.Pause:
-                logger.LogWarning("Buffer full ({Buffered} events, {BufferedBytes} bytes): pausing consumption", engine.Buffered, engine.BufferedBytes);
+                LogBufferFull(logger, engine.Buffered, engine.BufferedBytes);
                 break;
             case BackpressureChange.Resume:
-                logger.LogInformation("Buffer drained ({Buffered} events, {BufferedBytes} bytes): resuming consumption", engine.Buffered, engine.BufferedBytes);
+                LogBufferDrained(logger, engine.Buffered, engine.BufferedBytes);
                 break;
         }
         var paused = engine.ConsumptionPaused;
@@ -210,4 +210,25 @@ internal sealed partial class ConsumeLoop(
         }
         return pausedPartitions;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Topic} as group {Group}")]
+    private static partial void LogConsuming(ILogger logger, string topic, string group);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consume error: {Reason}")]
+    private static partial void LogConsumeError(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Left consumer group {Group}")]
+    private static partial void LogLeftGroup(ILogger logger, string group);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Record {Partition}@{Offset} was already consumed under this assignment; skipped")]
+    private static partial void LogAlreadyConsumed(ILogger logger, PartitionKey partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Record {Partition}@{Offset} arrived for a partition not assigned here; ignored")]
+    private static partial void LogNotAssigned(ILogger logger, PartitionKey partition, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Buffer full ({Buffered} events, {BufferedBytes} bytes): pausing consumption")]
+    private static partial void LogBufferFull(ILogger logger, int buffered, long bufferedBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Buffer drained ({Buffered} events, {BufferedBytes} bytes): resuming consumption")]
+    private static partial void LogBufferDrained(ILogger logger, int buffered, long bufferedBytes);
 }

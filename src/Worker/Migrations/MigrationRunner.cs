@@ -7,7 +7,7 @@ namespace Fairlane.Worker.Migrations;
 /// a session advisory lock serialises runners, each migration commits with its ledger row, and an
 /// applied migration whose script changed stops the run.
 /// </summary>
-internal sealed class MigrationRunner(NpgsqlDataSource owner, string appRole, ILogger<MigrationRunner> logger)
+internal sealed partial class MigrationRunner(NpgsqlDataSource owner, string appRole, ILogger<MigrationRunner> logger)
 {
     // Arbitrary, fixed: every Fairlane node contends for the same advisory lock.
     private const long AdvisoryLockKey = 0x4641_4952_4C41_4E45; // "FAIRLANE"
@@ -45,8 +45,7 @@ internal sealed class MigrationRunner(NpgsqlDataSource owner, string appRole, IL
                 await ApplyOneAsync(connection, migration, cancellationToken);
                 count++;
             }
-            logger.LogInformation("Schema is at version {Version}; {Applied} migration(s) applied now",
-                migrations.Count == 0 ? 0 : migrations[^1].Version, count);
+            LogSchemaVersion(logger, migrations.Count == 0 ? 0 : migrations[^1].Version, count);
             return count;
         }
         finally
@@ -57,7 +56,7 @@ internal sealed class MigrationRunner(NpgsqlDataSource owner, string appRole, IL
 
     private async Task ApplyOneAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
     {
-        logger.LogInformation("Applying migration V{Version:000} {Name}", migration.Version, migration.Name);
+        LogApplying(logger, migration.Version, migration.Name);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, tx, migration.Sql.Replace("{{app_role}}", QuoteIdentifier(appRole), StringComparison.Ordinal), cancellationToken);
         await using (var record = new NpgsqlCommand(
@@ -100,7 +99,7 @@ internal sealed class MigrationRunner(NpgsqlDataSource owner, string appRole, IL
         }
         catch (NpgsqlException ex)
         {
-            logger.LogWarning(ex, "Could not release the migration lock; it is released when the session ends");
+            LogLockNotReleased(logger, ex);
             NpgsqlConnection.ClearPool(connection);
         }
     }
@@ -121,4 +120,13 @@ internal sealed class MigrationRunner(NpgsqlDataSource owner, string appRole, IL
     }
 
     private static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema is at version {Version}; {Applied} migration(s) applied now")]
+    private static partial void LogSchemaVersion(ILogger logger, int version, int applied);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying migration V{Version:000} {Name}")]
+    private static partial void LogApplying(ILogger logger, int version, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the migration lock; it is released when the session ends")]
+    private static partial void LogLockNotReleased(ILogger logger, Exception exception);
 }

@@ -2,7 +2,6 @@ using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Fairlane.Producing;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Infrastructure;
 using Fairlane.Worker.Observability;
 using Microsoft.Extensions.Options;

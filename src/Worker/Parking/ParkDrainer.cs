@@ -12,7 +12,7 @@ namespace Fairlane.Worker.Parking;
 /// also reads the park of each newly assigned partition, since parked events belong to their
 /// partition and whichever node owns it drains them.
 /// </summary>
-internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerRegistry handlers, ILogger<ParkDrainer> logger) : BackgroundService
+internal sealed partial class ParkDrainer(FairEngine engine, ParkStore store, HandlerRegistry handlers, ILogger<ParkDrainer> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(25);
     private readonly SemaphoreSlim _assigned = new(0);
@@ -61,7 +61,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
             catch (Exception ex) when (TransientErrors.IsTransient(ex))
             {
                 // Until it is read, every event of the partition is parked, so order holds; try again.
-                logger.LogWarning(ex, "Reading the park of {Partition} failed; retrying", assignment.Partition);
+                LogParkReadFailed(logger, ex, assignment.Partition);
                 lock (_toReadGate) _toRead.Enqueue(assignment);
             }
         }
@@ -77,7 +77,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
         }
         catch (Exception ex) when (TransientErrors.IsTransient(ex) && !stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Loading parked events of {Tenant} on {Partition} failed; retrying", request.Tenant, request.Partition);
+            LogLoadFailed(logger, ex, request.Tenant, request.Partition);
             engine.DrainFailed(request);
         }
         catch (OperationCanceledException)
@@ -94,7 +94,7 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
         var handler = decoded.Envelope is { } envelope ? handlers.Find(partition.Topic, envelope.Type) : null;
         if (handler is null || !EventCatalog.TryDecode(decoded.Envelope!, out var typed, out _))
         {
-            logger.LogError("Parked event {ParkId} of {Tenant} on {Partition} cannot be read back; it stays parked", row.Id, row.Tenant, partition);
+            LogUnreadable(logger, row.Id, row.Tenant, partition);
             return null;
         }
         return new EngineEvent
@@ -110,4 +110,13 @@ internal sealed class ParkDrainer(FairEngine engine, ParkStore store, HandlerReg
             ProducedAt = RecordHeaders.ProducedAt(row.Headers),
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the park of {Partition} failed; retrying")]
+    private static partial void LogParkReadFailed(ILogger logger, Exception exception, PartitionKey partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading parked events of {Tenant} on {Partition} failed; retrying")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception, string tenant, PartitionKey partition);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Parked event {ParkId} of {Tenant} on {Partition} cannot be read back; it stays parked")]
+    private static partial void LogUnreadable(ILogger logger, long parkId, string tenant, PartitionKey partition);
 }

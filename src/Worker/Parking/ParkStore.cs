@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Fairlane.Partitioning.Offsets;
 using Fairlane.Worker.Engine;
-using Fairlane.Worker.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 using Fairlane.Worker.Infrastructure;

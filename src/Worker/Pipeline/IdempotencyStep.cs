@@ -1,5 +1,4 @@
 using Fairlane.Agents.Handling;
-using Fairlane.Agents.Storage;
 using Fairlane.Worker.Engine;
 
 namespace Fairlane.Worker.Pipeline;

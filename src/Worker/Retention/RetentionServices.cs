@@ -1,5 +1,4 @@
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Intake;
 using Microsoft.Extensions.Options;
 using Fairlane.Worker.Infrastructure;

@@ -15,7 +15,7 @@ internal sealed record TenantRegistered(TenantDetails Tenant, bool Reactivated);
 /// Registering a deleted tenant again reactivates it with the name and limits of the new registration.
 /// Requests that change nothing (pausing a paused tenant) succeed without a write or a notice.
 /// </remarks>
-internal sealed class TenantAdministration(NpgsqlDataSource owner, TenantChangeNotices notices, ILogger<TenantAdministration> logger)
+internal sealed partial class TenantAdministration(NpgsqlDataSource owner, TenantChangeNotices notices, ILogger<TenantAdministration> logger)
 {
     public Task<List<TenantDetails>> ListAsync(CancellationToken cancellationToken) => TenantRows.ListAsync(owner, cancellationToken);
 
@@ -33,8 +33,7 @@ internal sealed class TenantAdministration(NpgsqlDataSource owner, TenantChangeN
             TenantLifecycle.RegisterAsync(c, tx, registration, ReRegistration.RefuseUnlessDeleted, ct), cancellationToken);
         var tenant = change.Tenant;
         var reactivated = change.Kind == TenantChangeKind.Reactivated;
-        logger.LogInformation("Tenant {Tenant} {Action}: weight {Weight}, concurrency {Concurrency}",
-            tenant.Id, reactivated ? "reactivated" : "registered", tenant.Weight, tenant.Concurrency);
+        LogRegistered(logger, tenant.Id, reactivated ? "reactivated" : "registered", tenant.Weight, tenant.Concurrency);
         await NotifyAsync(tenant.Id);
         return new TenantRegistered(tenant, reactivated);
     }
@@ -64,9 +63,11 @@ internal sealed class TenantAdministration(NpgsqlDataSource owner, TenantChangeN
         var (tenant, kind) = await InTransactionAsync(change, cancellationToken);
         if (kind == TenantChangeKind.Unchanged) return tenant;
 
-        logger.LogInformation(
-            "Tenant {Tenant} changed: status {Status}, weight {Weight}, concurrency {Concurrency}, rate {RatePerSecond}/s, max queue depth {MaxQueueDepth}, monthly budget {MonthlyBudget}",
-            tenant.Id, tenant.Status.ToText(), tenant.Weight, tenant.Concurrency, tenant.RatePerSecond, tenant.MaxQueueDepth, tenant.MonthlyBudget);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var status = tenant.Status.ToText();
+            LogChanged(logger, tenant.Id, status, tenant.Weight, tenant.Concurrency, tenant.RatePerSecond, tenant.MaxQueueDepth, tenant.MonthlyBudget);
+        }
         await NotifyAsync(tenant.Id);
         return tenant;
     }
@@ -83,5 +84,12 @@ internal sealed class TenantAdministration(NpgsqlDataSource owner, TenantChangeN
 
     // The change is committed: tell the fleet even if the caller has stopped waiting (publishing is bounded
     // by Redis:ConnectTimeoutMs per node).
-    private Task NotifyAsync(string tenantId) => notices.PublishAsync(tenantId, CancellationToken.None);
+    private Task<int> NotifyAsync(string tenantId) => notices.PublishAsync(tenantId, CancellationToken.None);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant} {Action}: weight {Weight}, concurrency {Concurrency}")]
+    private static partial void LogRegistered(ILogger logger, string tenant, string action, int weight, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Tenant {Tenant} changed: status {Status}, weight {Weight}, concurrency {Concurrency}, rate {RatePerSecond}/s, max queue depth {MaxQueueDepth}, monthly budget {MonthlyBudget}")]
+    private static partial void LogChanged(ILogger logger, string tenant, string status, int weight, int concurrency, double? ratePerSecond, int? maxQueueDepth, long? monthlyBudget);
 }

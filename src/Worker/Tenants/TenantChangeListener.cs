@@ -1,4 +1,3 @@
-using Fairlane.Worker.Hosting;
 using StackExchange.Redis;
 using Fairlane.Worker.Infrastructure;
 
@@ -15,7 +14,7 @@ namespace Fairlane.Worker.Tenants;
 /// for a listener that is away, so each time a node's subscription is made or restored we re-read once:
 /// a change announced while we were not listening is picked up then.
 /// </remarks>
-internal sealed class TenantChangeListener(
+internal sealed partial class TenantChangeListener(
     RedisNodes redis, TenantChangeNotices notices, TenantRefreshRequests requests, ILogger<TenantChangeListener> logger)
     : BackgroundService
 {
@@ -47,34 +46,49 @@ internal sealed class TenantChangeListener(
         }
         catch (RedisException ex)
         {
-            logger.LogWarning("Redis node {Endpoint} could not be set up, so tenant change notices are not heard there: {Reason}", endpoint, ex.Message);
+            LogSetupFailed(logger, endpoint, ex.Message);
             return null;
         }
         connection.ConnectionRestored += OnConnectionRestored;
         try
         {
             await connection.GetSubscriber().SubscribeAsync(notices.Channel, OnNotice);
-            logger.LogInformation("Listening for tenant change notices on Redis node {Endpoint}", endpoint);
+            LogListening(logger, endpoint);
             requests.Request(); // what changed before we listened
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning("Redis node {Endpoint} is unreachable; tenant change notices are heard there once it is back: {Reason}",
-                endpoint, ex.Message);
+            LogUnreachable(logger, endpoint, ex.Message);
         }
         return connection;
     }
 
     private void OnNotice(RedisChannel channel, RedisValue tenantId)
     {
-        logger.LogDebug("Tenant {Tenant} changed; re-reading tenant settings", tenantId.ToString());
+        LogNotice(logger, tenantId);
         requests.Request();
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         if (e.ConnectionType != ConnectionType.Subscription) return;
-        logger.LogInformation("Redis node {Endpoint} is back; re-reading tenant settings in case a change notice was missed", e.EndPoint);
+        LogNodeBack(logger, e.EndPoint);
         requests.Request();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis node {Endpoint} could not be set up, so tenant change notices are not heard there: {Reason}")]
+    private static partial void LogSetupFailed(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for tenant change notices on Redis node {Endpoint}")]
+    private static partial void LogListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis node {Endpoint} is unreachable; tenant change notices are heard there once it is back: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string endpoint, string reason);
+
+    // The tenant id arrives as a RedisValue; it is formatted as its string.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Tenant} changed; re-reading tenant settings")]
+    private static partial void LogNotice(ILogger logger, RedisValue tenant);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis node {Endpoint} is back; re-reading tenant settings in case a change notice was missed")]
+    private static partial void LogNodeBack(ILogger logger, System.Net.EndPoint? endpoint);
 }

@@ -1,6 +1,5 @@
 using Fairlane.Agents.Tenants;
 using Fairlane.Worker.Configuration;
-using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Fairlane.Worker.Infrastructure;
@@ -13,7 +12,7 @@ namespace Fairlane.Worker.Tenants;
 /// listens on all of them and any one may be down. Best effort: pub/sub keeps nothing for a node
 /// that is not listening, and every node re-reads all tenants every Engine:TenantRefreshMs anyway.
 /// </summary>
-internal sealed class TenantChangeNotices(RedisNodes redis, IOptions<RedisOptions> options, ILogger<TenantChangeNotices> logger)
+internal sealed partial class TenantChangeNotices(RedisNodes redis, IOptions<RedisOptions> options, ILogger<TenantChangeNotices> logger)
     : ITenantChangeNotice
 {
     public RedisChannel Channel { get; } = ChannelFor(options.Value.KeyPrefix);
@@ -27,9 +26,7 @@ internal sealed class TenantChangeNotices(RedisNodes redis, IOptions<RedisOption
         var count = published.Count(p => p);
         if (count == 0)
         {
-            logger.LogWarning(
-                "No Redis node took the change notice for tenant {Tenant}; nodes apply the change at their next refresh (Engine:TenantRefreshMs)",
-                tenantId);
+            LogNoNodeTook(logger, tenantId);
         }
         return count;
     }
@@ -47,7 +44,7 @@ internal sealed class TenantChangeNotices(RedisNodes redis, IOptions<RedisOption
             // A node that is down would hold the message in the client's backlog for seconds; skip it instead.
             if (!connection.IsConnected)
             {
-                logger.LogWarning("Redis node {Endpoint} is not connected; the change notice for tenant {Tenant} was not published there", endpoint, tenantId);
+                LogNotConnected(logger, endpoint, tenantId);
                 return false;
             }
             await connection.GetSubscriber().PublishAsync(Channel, tenantId).WaitAsync(timeout, cancellationToken);
@@ -55,14 +52,27 @@ internal sealed class TenantChangeNotices(RedisNodes redis, IOptions<RedisOption
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Redis node {Endpoint} did not answer within {TimeoutMs} ms (Redis:ConnectTimeoutMs); the change notice for tenant {Tenant} was not published there",
-                endpoint, options.Value.ConnectTimeoutMs, tenantId);
+            LogTimedOut(logger, endpoint, options.Value.ConnectTimeoutMs, tenantId);
             return false;
         }
         catch (RedisException ex)
         {
-            logger.LogWarning("Publishing the change notice for tenant {Tenant} on Redis node {Endpoint} failed: {Reason}", tenantId, endpoint, ex.Message);
+            LogPublishFailed(logger, tenantId, endpoint, ex.Message);
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No Redis node took the change notice for tenant {Tenant}; nodes apply the change at their next refresh (Engine:TenantRefreshMs)")]
+    private static partial void LogNoNodeTook(ILogger logger, string tenant);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis node {Endpoint} is not connected; the change notice for tenant {Tenant} was not published there")]
+    private static partial void LogNotConnected(ILogger logger, string endpoint, string tenant);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Redis node {Endpoint} did not answer within {TimeoutMs} ms (Redis:ConnectTimeoutMs); the change notice for tenant {Tenant} was not published there")]
+    private static partial void LogTimedOut(ILogger logger, string endpoint, int timeoutMs, string tenant);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the change notice for tenant {Tenant} on Redis node {Endpoint} failed: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string tenant, string endpoint, string reason);
 }

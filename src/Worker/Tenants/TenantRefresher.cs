@@ -1,4 +1,3 @@
-using Fairlane.Agents.Storage;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Parking;
@@ -15,7 +14,7 @@ namespace Fairlane.Worker.Tenants;
 /// through this one loop, so a notice can never race a periodic read into applying older settings.
 /// The queued events of a tenant just held (paused, or over its budget) go to the park.
 /// </summary>
-internal sealed class TenantRefresher(
+internal sealed partial class TenantRefresher(
     FairEngine engine, ParkWriter parkWriter, DataSources dataSources, TenantRefreshRequests requests, IOptions<EngineOptions> options,
     ILogger<TenantRefresher> logger) : BackgroundService
 {
@@ -32,9 +31,12 @@ internal sealed class TenantRefresher(
             catch (Exception ex) when (TransientErrors.IsTransient(ex))
             {
                 // Keep the last known settings; the pipeline still checks each tenant in its transaction.
-                logger.LogWarning(ex, "Reading tenant settings failed; keeping the last known ones");
+                LogReadFailed(logger, ex);
             }
             await requests.WaitAsync(interval, stoppingToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading tenant settings failed; keeping the last known ones")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
 }

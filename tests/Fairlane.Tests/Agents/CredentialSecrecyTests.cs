@@ -1,7 +1,6 @@
 using Fairlane.Agents.Channels;
 using Fairlane.Agents.Storage;
 using Fairlane.ChannelSimulator;
-using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Infrastructure;
 using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;

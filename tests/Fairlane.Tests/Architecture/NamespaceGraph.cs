@@ -131,14 +131,14 @@ internal sealed class NamespaceGraph
             onStack.Add(v);
             foreach (var w in UsesOf(v))
             {
-                if (!index.ContainsKey(w))
+                if (!index.TryGetValue(w, out var indexOfW))
                 {
                     Visit(w);
                     low[v] = Math.Min(low[v], low[w]);
                 }
                 else if (onStack.Contains(w))
                 {
-                    low[v] = Math.Min(low[v], index[w]);
+                    low[v] = Math.Min(low[v], indexOfW);
                 }
             }
             if (low[v] != index[v]) return;

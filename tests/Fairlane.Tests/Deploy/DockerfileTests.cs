@@ -63,14 +63,14 @@ public sealed class DockerfileTests
     public void The_image_keeps_the_librdkafka_build_the_daemon_loads()
     {
         var publish = Arguments("RUN").Single(r => r.Contains("dotnet publish", StringComparison.Ordinal));
-        const string kept = "runtimes/linux-x64/native/centos8-librdkafka.so";
+        const string Kept = "runtimes/linux-x64/native/centos8-librdkafka.so";
 
         // The build asserts the file is in its publish output, and the daemon picks exactly that file
         // from the same layout (portable publish = build output) on a glibc Linux x64 host.
-        Assert.Contains($"test -f /app/{kept}", publish);
+        Assert.Contains($"test -f /app/{Kept}", publish);
         Assert.DoesNotContain(" -r ", publish);
         Assert.DoesNotContain("--self-contained", publish);
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, kept), KafkaNativeLibrary.Path);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, Kept), KafkaNativeLibrary.Path);
     }
 
     private static List<string> Arguments(string instruction) =>

@@ -22,7 +22,7 @@ public sealed partial class PrometheusRulesTests
         var result = await ExternalTool.RunAsync(promtool, ["check", "rules", .. DeployFiles.RuleFiles], Deadline);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(DeployFiles.RuleFiles.Count, SuccessLine().Matches(result.Stdout).Count);
+        Assert.Equal(DeployFiles.RuleFiles.Count, SuccessLine().Count(result.Stdout));
     }
 
     [Fact]

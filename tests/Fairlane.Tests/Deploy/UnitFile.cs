@@ -29,7 +29,7 @@ internal sealed class UnitFile
         _settings.Where(s => s.Section == section && s.Key == key).Select(s => s.Value).ToList();
 
     /// <summary>The effective value of a single-valued key (the last one), or null when it is not set.</summary>
-    public string? Get(string section, string key) => All(section, key).LastOrDefault();
+    public string? Get(string section, string key) => All(section, key) is { Count: > 0 } values ? values[^1] : null;
 
     public bool Has(string section, string key) => All(section, key).Count > 0;
 }

@@ -4,7 +4,6 @@ using Fairlane.Worker.DeadLetters;
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Channels;
 using Fairlane.Agents.Guardian;
-using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Agents.Channels;
 using Fairlane.Tests.Infrastructure;

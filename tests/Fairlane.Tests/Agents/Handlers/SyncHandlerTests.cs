@@ -2,7 +2,6 @@ using Fairlane.ChannelSimulator;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Channels;
-using Fairlane.Agents.Storage;
 using Fairlane.Agents.Sync;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Agents.Channels;

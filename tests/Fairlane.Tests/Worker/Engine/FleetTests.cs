@@ -22,10 +22,10 @@ public sealed class FleetTests(ITestOutputHelper output)
     [Fact(Timeout = 420_000)]
     public async Task Killing_the_worker_at_random_points_loses_nothing_and_applies_nothing_twice()
     {
-        const int events = 20_000;
+        const int Events = 20_000;
         await using var fleet = await StartAsync(handlerDelayMs: 1);
         var sales = await DeltaStream.SeedAsync(fleet.Db, EventSender.Tenants(20), products: 10);
-        await fleet.SendAsync(sales.Next(events));
+        await fleet.SendAsync(sales.Next(Events));
         var seed = Environment.TickCount;
         var random = new Random(seed);
         output.WriteLine($"seed {seed}");
@@ -55,7 +55,7 @@ public sealed class FleetTests(ITestOutputHelper output)
         await using var a = fleet.StartProcess(portA);
         using var metricsA = new MetricsScrape(portA);
         using var metricsB = new MetricsScrape(portB);
-        const string processed = "fairlane_events_processed_total{agent=\"watcher\"}";
+        const string Processed = "fairlane_events_processed_total{agent=\"watcher\"}";
         WorkerProcess? b = null;
         try
         {
@@ -72,7 +72,7 @@ public sealed class FleetTests(ITestOutputHelper output)
             }
 
             await sales.WaitUntilAppliedAsync(fleet.Db, Deadline);
-            var (byA, byB) = (await metricsA.ReadAsync(processed) ?? 0, await metricsB.ReadAsync(processed) ?? 0);
+            var (byA, byB) = (await metricsA.ReadAsync(Processed) ?? 0, await metricsB.ReadAsync(Processed) ?? 0);
             output.WriteLine($"{sales.Sent} sales: worker A processed {byA}, worker B processed {byB}");
             Assert.True(byB > 0, "the second worker processed nothing");
             Assert.True(byA > 0);

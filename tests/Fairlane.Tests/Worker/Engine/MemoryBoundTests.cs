@@ -1,5 +1,3 @@
-using System.Globalization;
-using Fairlane.Contracts;
 using Fairlane.Tests.Infrastructure;
 using Xunit.Abstractions;
 

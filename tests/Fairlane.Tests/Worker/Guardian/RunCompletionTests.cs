@@ -3,7 +3,6 @@ using Fairlane.Worker.DeadLetters;
 using System.Diagnostics;
 using Fairlane.Agents.Guardian;
 using Fairlane.Agents.Handling;
-using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Infrastructure;
 using Fairlane.Worker.Configuration;
@@ -11,7 +10,6 @@ using Fairlane.Worker.Engine;
 using Fairlane.Worker.Guardian;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ChannelTypes = Fairlane.Agents.Channels.ChannelTypes;
 
 namespace Fairlane.Tests.Worker.Guardian;
 

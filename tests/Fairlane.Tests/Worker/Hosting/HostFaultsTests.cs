@@ -1,4 +1,3 @@
-using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Fairlane.Worker.Infrastructure;

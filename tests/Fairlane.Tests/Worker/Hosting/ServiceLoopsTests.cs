@@ -1,5 +1,4 @@
 using Fairlane.Tests.Infrastructure;
-using Fairlane.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Fairlane.Worker.Infrastructure;

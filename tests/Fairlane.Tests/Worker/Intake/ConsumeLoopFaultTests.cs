@@ -1,5 +1,3 @@
-using Fairlane.Contracts;
-using Fairlane.DevKafka;
 using Fairlane.Tests.Infrastructure;
 using Fairlane.Worker.Observability;
 

@@ -1,4 +1,3 @@
-using Fairlane.Contracts;
 using Fairlane.Partitioning.Placement;
 using Fairlane.Tests.Infrastructure;
 

@@ -8,7 +8,6 @@ using Fairlane.Tests.Infrastructure;
 using Fairlane.Worker.Bus;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine;
-using Fairlane.Worker.Hosting;
 using Fairlane.Worker.Pipeline;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Logging.Abstractions;

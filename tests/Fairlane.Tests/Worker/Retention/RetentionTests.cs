@@ -131,12 +131,12 @@ public sealed class RetentionTests
 
         var run = await Runner(db).RunOnceAsync(CancellationToken.None);
 
-        const int otherExpired = Expired - Expired / 2; // the odd ones
+        const int OtherExpired = Expired - Expired / 2; // the odd ones
         Assert.Equal(Expired / 2, run.Deleted["processed_events"]); // only 'shop' loses its old rows
-        Assert.Equal(otherExpired, await db.ScalarAsync<long>("SELECT count(*) FROM processed_events WHERE tenant_id = 'other'"));
+        Assert.Equal(OtherExpired, await db.ScalarAsync<long>("SELECT count(*) FROM processed_events WHERE tenant_id = 'other'"));
 
         await db.ExecuteAsync("DELETE FROM parked_events");
         var after = await Runner(db).RunOnceAsync(CancellationToken.None);
-        Assert.Equal(otherExpired, after.Deleted["processed_events"]);
+        Assert.Equal(OtherExpired, after.Deleted["processed_events"]);
     }
 }

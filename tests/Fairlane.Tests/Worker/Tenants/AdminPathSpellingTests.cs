@@ -54,7 +54,7 @@ public sealed class AdminPathSpellingTests
         await stack.Db.RegisterTenantsAsync(["acme"], weight: 2);
         await stack.Db.RegisterTenantsAsync(["held"], status: "paused");
         var (admin, metrics) = (stack.Worker.AdminPort, stack.Worker.MetricsPort);
-        const string token = $"Bearer {InProcessWorker.AdminToken}";
+        const string Token = $"Bearer {InProcessWorker.AdminToken}";
 
         var refused = new List<string>();
         foreach (var (method, path, body) in Verbs)
@@ -67,7 +67,7 @@ public sealed class AdminPathSpellingTests
                     if (onAdmin != 401) refused.Add($"admin port: {method} {target} ({authorization ?? "no token"}) -> {onAdmin}");
                 }
                 // The metrics port never serves the admin API, not even with the right token.
-                foreach (var authorization in new string?[] { null, token })
+                foreach (var authorization in new string?[] { null, Token })
                 {
                     var onMetrics = await RawHttp.StatusAsync(metrics, method, target, body, authorization);
                     if (onMetrics != 404) refused.Add($"metrics port: {method} {target} ({(authorization is null ? "no token" : "token")}) -> {onMetrics}");
@@ -89,17 +89,17 @@ public sealed class AdminPathSpellingTests
         // The refusals above mean something only if routing really sends these spellings to the endpoint.
         await using var stack = await new StackBuilder().Kafka(1, 1).StartAsync();
         await stack.Db.RegisterTenantsAsync(["acme"]);
-        const string token = $"Bearer {InProcessWorker.AdminToken}";
+        const string Token = $"Bearer {InProcessWorker.AdminToken}";
         foreach (var target in Spellings("/admin/tenants/acme"))
         {
-            Assert.True(200 == await RawHttp.StatusAsync(stack.Worker.AdminPort, "GET", target, null, token), target);
+            Assert.True(200 == await RawHttp.StatusAsync(stack.Worker.AdminPort, "GET", target, null, Token), target);
         }
-        Assert.Equal(200, await RawHttp.StatusAsync(stack.Worker.AdminPort, "POST", "/Admin/Tenants/acme/Pause", null, token));
+        Assert.Equal(200, await RawHttp.StatusAsync(stack.Worker.AdminPort, "POST", "/Admin/Tenants/acme/Pause", null, Token));
         Assert.Equal("paused", await stack.Db.ScalarAsync<string>("SELECT status FROM tenants WHERE id = 'acme'"));
         // And the admin port serves nothing but the admin API.
         foreach (var target in new[] { "/metrics", "/healthz", "/readyz", "/Metrics" })
         {
-            Assert.Equal(404, await RawHttp.StatusAsync(stack.Worker.AdminPort, "GET", target, null, token));
+            Assert.Equal(404, await RawHttp.StatusAsync(stack.Worker.AdminPort, "GET", target, null, Token));
         }
     }
 }

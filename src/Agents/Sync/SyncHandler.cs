@@ -7,6 +7,7 @@ using Fairlane.Agents.Inventory;
 using Fairlane.Agents.Outbox;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using Fairlane.Agents.Storage;
 
 namespace Fairlane.Agents.Sync;
 

@@ -17,7 +17,7 @@ namespace Fairlane.Worker.Hosting;
 /// Registered before the engine's services, it starts first (and so pings through migrations) and
 /// stops last (and so pings while the others drain).
 /// </remarks>
-internal sealed class SystemdWatchdog : BackgroundService
+internal sealed partial class SystemdWatchdog : BackgroundService
 {
     /// <summary>The keep-alive message of sd_notify(3).</summary>
     public static readonly ServiceState Ping = new("WATCHDOG=1");
@@ -62,7 +62,7 @@ internal sealed class SystemdWatchdog : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_interval is not { } interval || !_notifier.IsEnabled) return;
-        _logger.LogInformation("systemd watchdog: sending WATCHDOG=1 every {Interval}", interval);
+        LogFeeding(_logger, interval);
         using var timer = new PeriodicTimer(interval);
         try
         {
@@ -70,7 +70,7 @@ internal sealed class SystemdWatchdog : BackgroundService
             {
                 if (!_healthy())
                 {
-                    _logger.LogCritical("systemd watchdog: a service has faulted, so the watchdog is no longer fed");
+                    LogStarved(_logger);
                     return;
                 }
                 _notifier.Notify(Ping);
@@ -81,4 +81,10 @@ internal sealed class SystemdWatchdog : BackgroundService
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "systemd watchdog: sending WATCHDOG=1 every {Interval}")]
+    private static partial void LogFeeding(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "systemd watchdog: a service has faulted, so the watchdog is no longer fed")]
+    private static partial void LogStarved(ILogger logger);
 }

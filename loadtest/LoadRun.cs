@@ -3,6 +3,7 @@ using Fairlane.ChannelSimulator;
 using Fairlane.Contracts;
 using Fairlane.Producing;
 using Fairlane.LoadTest.Baseline;
+using Fairlane.LoadTest.Hot;
 using Fairlane.LoadTest.Load;
 using Fairlane.LoadTest.Measurement;
 using Fairlane.LoadTest.Reporting;
@@ -38,6 +39,8 @@ internal sealed class LoadRun(RunRequest request)
     private readonly ScenarioSettings _s = request.Settings;
     private readonly RunIdentity _run = RunIdentity.New();
     private readonly PeakMemory _memory = new();
+    // `hot` sends per-item levels whose order and final stock it checks; the others send WebhookEvents.
+    private readonly ItemLevelTraffic? _hot = request.Scenario is HotScenario ? new(request.Settings.Products, request.Settings.Seed) : null;
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -86,6 +89,7 @@ internal sealed class LoadRun(RunRequest request)
             {
                 SendFailures = sendFailures,
                 AgentCosts = await FleetDiagnostics.ReadAsync(fleet, cancellationToken),
+                Hot = _hot is null ? null : await new HotVerification(db.Owner, topics.Webhooks).VerifyAsync(_hot.Reports, systems[0], cancellationToken),
             };
         }
         else
@@ -105,7 +109,8 @@ internal sealed class LoadRun(RunRequest request)
         RunDatabase? baselineDb, WorkerFleet fleet, BaselineConsumer? baseline, CancellationToken cancellationToken)
     {
         using var producer = new FairlaneProducer(kafka.BootstrapServers, "fairlane-loadtest");
-        var sender = new OpenLoopSender(producer, baseline is null ? [topics.Webhooks] : [topics.Webhooks, baselineTopics.Webhooks], plan, _s.Seed);
+        var sender = new OpenLoopSender(producer, baseline is null ? [topics.Webhooks] : [topics.Webhooks, baselineTopics.Webhooks], plan, _s.Seed,
+            _hot is null ? null : _hot.StreamFor);
         var fairlaneProbe = new LiveProbe(db.Owner, topics.Webhooks);
         var baselineProbe = baselineDb is null ? null : new LiveProbe(baselineDb.Owner, baselineTopics.Webhooks);
         var progress = new LiveProgress(sender.Sent, fairlaneProbe, baselineProbe, fleet, _memory);

@@ -12,7 +12,7 @@ namespace Fairlane.LoadTest.Cli;
 internal static class LoadTestCommandLine
 {
     private static readonly Option<int?> Tenants = new("--tenants") { Description = "number of tenants" };
-    private static readonly Option<double?> Rate = new("--rate") { Description = "webhooks per second offered across all tenants (max: the ramp's peak)" };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "webhooks per second offered across all tenants (max, hot: the ramp's peak)" };
     private static readonly Option<double?> Duration = new("--duration") { Description = "seconds of load (noisy: of the with-noisy phase; the quiet-only phase runs half as long)" };
     private static readonly Option<int?> Workers = new("--workers") { Description = "fairlane worker processes to start" };
     private static readonly Option<int?> EngineWorkers = new("--engine-workers") { Description = "Engine:Workers of each worker process" };
@@ -24,7 +24,7 @@ internal static class LoadTestCommandLine
     private static readonly Option<int?> Partitions = new("--partitions") { Description = "partitions per topic" };
     private static readonly Option<bool?> Baseline = new("--baseline") { Description = "run the plain-consumer baseline side by side (true/false; default on for steady, noisy, zipf)" };
     private static readonly Option<double?> NoisyFactor = new("--noisy-factor") { Description = "noisy: the noisy tenant's rate as a multiple of a quiet one's (default 100)" };
-    private static readonly Option<int?> HotConcurrency = new("--hot-concurrency") { Description = "concurrency of the hot tenants: noisy's noisy tenant (default Engine:Workers), zipf's 10 largest (default 1)" };
+    private static readonly Option<int?> HotConcurrency = new("--hot-concurrency") { Description = "concurrency of the hot tenants: noisy's noisy tenant and hot's tenant (default Engine:Workers), zipf's 10 largest (default 1)" };
     private static readonly Option<double?> ZipfExponent = new("--zipf-exponent") { Description = "zipf: the exponent s (default 1)" };
     private static readonly Option<double?> DrainTimeout = new("--drain-timeout") { Description = "seconds to wait after the last send for everything to be processed" };
     private static readonly Option<double?> Warmup = new("--warmup") { Description = "seconds of warm-up load before measuring, 0 for none (default 10)" };

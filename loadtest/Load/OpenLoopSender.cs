@@ -8,13 +8,15 @@ namespace Fairlane.LoadTest.Load;
 /// Sends each phase's webhooks on schedule whatever the fleet does (open loop), so a slow fleet
 /// shows as latency and backlog, never as a politely slower sender. Each event goes to Fairlane's
 /// webhooks topic and, when the baseline runs, the same event to the baseline's topic: both see
-/// the same stream.
+/// the same stream. A scenario may bring its own streams (<paramref name="streams"/>, by tenant);
+/// otherwise each tenant sends <see cref="WebhookEvents"/>.
 /// </summary>
-internal sealed class OpenLoopSender(FairlaneProducer producer, IReadOnlyList<string> topics, LoadPlan plan, int seed)
+internal sealed class OpenLoopSender(FairlaneProducer producer, IReadOnlyList<string> topics, LoadPlan plan, int seed,
+    Func<string, IWebhookStream>? streams = null)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
-    private readonly Dictionary<string, WebhookEvents> _streams = plan.Tenants.ToDictionary(
-        t => t.Tenant, t => new WebhookEvents(t.Tenant, plan.ProductsPerTenant, seed), StringComparer.Ordinal);
+    private readonly Dictionary<string, IWebhookStream> _streams = plan.Tenants.ToDictionary(
+        t => t.Tenant, t => streams?.Invoke(t.Tenant) ?? new WebhookEvents(t.Tenant, plan.ProductsPerTenant, seed), StringComparer.Ordinal);
 
     public SentLog Sent { get; } = new();
 

@@ -9,7 +9,7 @@ namespace Fairlane.LoadTest.Load;
 /// the Watcher applies every one (none is stale) and emits a sync. Ids are "{phase}-{sequence}":
 /// unique per tenant and telling which phase an event belongs to.
 /// </summary>
-internal sealed class WebhookEvents(string tenant, int products, int seed)
+internal sealed class WebhookEvents(string tenant, int products, int seed) : IWebhookStream
 {
     private readonly Random _random = new(StableSeed.Of(seed, tenant));
     private long _sequence;

@@ -21,7 +21,7 @@ internal static class MarkdownReport
         Line(md, $"- Fleet: {s.Workers} `fairlane` processes × Engine:Workers {s.EngineWorkers}, handler delay {s.HandlerDelayMs} ms per transaction, Engine:MaxBatchSize {(s.MaxBatch?.ToString(CultureInfo.InvariantCulture) ?? "default (100)")}, Engine:QuantumMs {(s.QuantumMs?.ToString(CultureInfo.InvariantCulture) ?? "default (10)")}, channel simulator latency {s.SimulatorLatencyMs} ms, {s.Partitions} partitions, Kafka: {run.Kafka}.");
         if (run.Scenario.SendsWebhooks)
         {
-            Line(md, $"- Load: {s.Tenants} tenants, {s.Products} products × 3 channels each, {s.Rate:0.###} webhooks/s offered{(run.Scenario is MaxScenario ? " at the ramp's peak" : "")}{(s.HotConcurrency is { } hot ? $", hot tenants' concurrency {hot}" : "")}, {s.Duration.TotalSeconds:0} s after a {s.WarmupSeconds:0} s warm-up (processed in full, not reported); drain timeout {s.DrainTimeout.TotalSeconds:0} s.");
+            Line(md, $"- Load: {s.Tenants} tenants, {s.Products} products × 3 channels each, {s.Rate:0.###} webhooks/s offered{(run.Scenario is MaxScenario or HotScenario ? " at the ramp's peak" : "")}{(s.HotConcurrency is { } hot ? $", hot tenants' concurrency {hot}" : "")}, {s.Duration.TotalSeconds:0} s after a {s.WarmupSeconds:0} s warm-up (processed in full, not reported); drain timeout {s.DrainTimeout.TotalSeconds:0} s.");
             if (run.Baseline is not null)
                 Line(md, "- Baseline: a plain Confluent.Kafka consumer in the harness process, each partition processed in order one record at a time, doing the same transaction (tenant read, processed-events ledger row, handler delay, the real WatcherHandler with its outbox row) on its own database and topic, fed the same events. It runs no Sync agent; Fairlane's fleet also pushes every change to two channels.");
             Line(md, "- Latency is end to end: the producer's `fl-produced-at` to the start of the processing transaction (`processed_events.processed_at`). Events not processed by the cut-off count at the latency they had reached (marked ≥).");
@@ -33,6 +33,7 @@ internal static class MarkdownReport
         Line(md, "");
 
         if (run.Systems.Count > 0) Results(md, run);
+        if (run.Hot is { } findings) HotReport.Write(md, run, findings);
         if (run.Guardian is { } g) Guardian(md, g);
         Memory(md, run);
         Costs(md, run);

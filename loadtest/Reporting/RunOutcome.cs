@@ -1,3 +1,4 @@
+using Fairlane.LoadTest.Hot;
 using Fairlane.LoadTest.Measurement;
 using Fairlane.LoadTest.Scenarios;
 
@@ -20,6 +21,9 @@ internal sealed record RunOutcome(
 {
     /// <summary>The fleet's processing cost per agent at the end of the run.</summary>
     public IReadOnlyList<AgentCost> AgentCosts { get; init; } = [];
+
+    /// <summary>The `hot` scenario's rates by window, order and stock findings; null for the others.</summary>
+    public HotFindings? Hot { get; init; }
 
     public SystemResult? Fairlane => Systems.FirstOrDefault(s => s.System == "fairlane");
     public SystemResult? Baseline => Systems.FirstOrDefault(s => s.System == "baseline");

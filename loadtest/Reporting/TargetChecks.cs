@@ -27,6 +27,7 @@ internal static class TargetChecks
                 $"{f.Duplicated} duplicated, {f.MissingEffects} missing, {f.UnknownProcessed} unknown"));
             checks.AddRange(LatencyChecks(run.Scenario, f, s.TargetP99Ms));
         }
+        if (run.Hot is { } hot) checks.AddRange(HotReport.Checks(hot));
         if (run.Guardian is { } g)
         {
             checks.Add(new TargetCheck("Guardian run completed", g.Status == "completed", $"{g.Status} (HTTP {g.HttpStatus})"));

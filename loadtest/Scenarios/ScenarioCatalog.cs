@@ -4,5 +4,5 @@ namespace Fairlane.LoadTest.Scenarios;
 internal static class ScenarioCatalog
 {
     public static IReadOnlyList<Scenario> All { get; } =
-        [new SteadyScenario(), new GrowthScenario(), new NoisyScenario(), new ZipfScenario(), new MaxScenario(), new GuardianScenario(), new ChaosScenario()];
+        [new SteadyScenario(), new GrowthScenario(), new NoisyScenario(), new ZipfScenario(), new MaxScenario(), new HotScenario(), new GuardianScenario(), new ChaosScenario()];
 }

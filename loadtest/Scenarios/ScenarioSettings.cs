@@ -2,7 +2,7 @@ namespace Fairlane.LoadTest.Scenarios;
 
 /// <summary>
 /// A scenario's knobs after the command line has been applied over the scenario's defaults. Rates
-/// are events per second offered across all tenants (for `max`, the peak of the ramp).
+/// are events per second offered across all tenants (for `max` and `hot`, the peak of the ramp).
 /// </summary>
 internal sealed record ScenarioSettings
 {
@@ -21,7 +21,7 @@ internal sealed record ScenarioSettings
     public required int Partitions { get; init; }
     public required bool Baseline { get; init; }
     public double NoisyFactor { get; init; } = 100;
-    /// <summary>Concurrency of the hot tenants (noisy's noisy tenant, zipf's head); null: the scenario's choice.</summary>
+    /// <summary>Concurrency of the hot tenants (noisy's noisy tenant, hot's tenant, zipf's head); null: the scenario's choice.</summary>
     public int? HotConcurrency { get; init; }
     public double ZipfExponent { get; init; } = 1.0;
     public required TimeSpan DrainTimeout { get; init; }

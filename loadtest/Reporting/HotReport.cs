@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Fairlane.LoadTest.Hot;
+using Fairlane.LoadTest.Measurement;
 
 namespace Fairlane.LoadTest.Reporting;
 
@@ -18,7 +19,7 @@ internal static class HotReport
     public static void Write(StringBuilder md, RunOutcome run, HotFindings hot)
     {
         var fairlane = run.Fairlane;
-        var latency = fairlane?.Phases.FirstOrDefault()?.Latency();
+        LatencySummary? latency = fairlane is { Phases.Count: > 0 } ? fairlane.Phases[0].Latency() : null;
         var order = hot.Order;
         md.AppendLine("## Hot tenant");
         md.AppendLine();

@@ -17,16 +17,18 @@ internal static class TenantCommands
     public static async Task<TenantCommandResult> ApplyAsync(TenantCommand command,
         NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
     {
-        var limits = new TenantLimitsChange
-        {
-            Weight = command.Weight,
-            Concurrency = command.Concurrency,
-            RatePerSecond = KeepUnlessSet(command.RatePerSecond),
-            MaxQueueDepth = KeepUnlessSet(command.MaxQueueDepth),
-            MonthlyBudget = KeepUnlessSet(command.MonthlyBudget),
-        };
         try
         {
+            var limits = new TenantLimitsChange
+            {
+                Weight = command.Weight,
+                Concurrency = KeepUnlessSet(command.Concurrency),
+                Ordering = command.Ordering is null ? null
+                    : TenantOrderingText.TryParse(command.Ordering) ?? throw TenantErrors.Invalid("ordering", $"must be item or tenant; got '{command.Ordering}'."),
+                RatePerSecond = KeepUnlessSet(command.RatePerSecond),
+                MaxQueueDepth = KeepUnlessSet(command.MaxQueueDepth),
+                MonthlyBudget = KeepUnlessSet(command.MonthlyBudget),
+            };
             var change = command.Command switch
             {
                 "register" => await TenantLifecycle.RegisterAsync(connection, tx,

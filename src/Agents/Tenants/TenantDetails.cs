@@ -8,15 +8,22 @@ internal sealed record TenantDetails(
     string Name,
     [property: JsonConverter(typeof(TenantStatusJsonConverter))] TenantStatus Status,
     int Weight,
-    int Concurrency,
+    int? Concurrency,
+    [property: JsonConverter(typeof(TenantOrderingJsonConverter))] TenantOrdering Ordering,
     double? RatePerSecond,
     int? MaxQueueDepth,
     long? MonthlyBudget,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>
+    /// The events it may run at once on the node that answers (its Engine:Workers decides an automatic
+    /// concurrency); null when the answer comes from no node's settings.
+    /// </summary>
+    public int? EffectiveConcurrency { get; init; }
+
     [JsonIgnore]
-    public TenantLimitValues Limits => new(Weight, Concurrency, RatePerSecond, MaxQueueDepth, MonthlyBudget);
+    public TenantLimitValues Limits => new(Weight, Concurrency, RatePerSecond, MaxQueueDepth, MonthlyBudget, Ordering);
 
     /// <summary>What a change may set: everything but the id and the timestamps.</summary>
     [JsonIgnore]

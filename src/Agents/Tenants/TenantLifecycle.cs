@@ -175,7 +175,8 @@ internal static class TenantLifecycle
         write.Parameters.AddWithValue("name", row.Name);
         write.Parameters.AddWithValue("status", row.Status.ToText());
         write.Parameters.AddWithValue("weight", row.Limits.Weight);
-        write.Parameters.AddWithValue("concurrency", row.Limits.Concurrency);
+        write.Parameters.Add(Nullable("concurrency", NpgsqlDbType.Integer, row.Limits.Concurrency));
+        write.Parameters.AddWithValue("ordering", row.Limits.Ordering.ToText());
         write.Parameters.Add(Nullable("rate", NpgsqlDbType.Double, row.Limits.RatePerSecond));
         write.Parameters.Add(Nullable("depth", NpgsqlDbType.Integer, row.Limits.MaxQueueDepth));
         write.Parameters.Add(Nullable("budget", NpgsqlDbType.Bigint, row.Limits.MonthlyBudget));
@@ -184,14 +185,14 @@ internal static class TenantLifecycle
     }
 
     private const string Insert = $"""
-        INSERT INTO tenants (id, name, status, weight, concurrency, rate_limit_per_second, max_queue_depth, monthly_budget)
-        VALUES (@id, @name, @status, @weight, @concurrency, @rate, @depth, @budget)
+        INSERT INTO tenants (id, name, status, weight, concurrency, ordering, rate_limit_per_second, max_queue_depth, monthly_budget)
+        VALUES (@id, @name, @status, @weight, @concurrency, @ordering, @rate, @depth, @budget)
         ON CONFLICT (id) DO NOTHING
         RETURNING {TenantRows.Columns}
         """;
 
     private const string Update = $"""
-        UPDATE tenants SET name = @name, status = @status, weight = @weight, concurrency = @concurrency,
+        UPDATE tenants SET name = @name, status = @status, weight = @weight, concurrency = @concurrency, ordering = @ordering,
             rate_limit_per_second = @rate, max_queue_depth = @depth, monthly_budget = @budget, updated_at = now()
         WHERE id = @id
         RETURNING {TenantRows.Columns}

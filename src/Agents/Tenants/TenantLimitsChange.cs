@@ -14,10 +14,11 @@ internal readonly record struct OptionalLimit<T>(bool IsChanged, T? Value) where
 internal sealed record TenantLimitsChange
 {
     public int? Weight { get; init; }
-    public int? Concurrency { get; init; }
+    public OptionalLimit<int> Concurrency { get; init; }
     public OptionalLimit<double> RatePerSecond { get; init; }
     public OptionalLimit<int> MaxQueueDepth { get; init; }
     public OptionalLimit<long> MonthlyBudget { get; init; }
+    public TenantOrdering? Ordering { get; init; }
 
     public static TenantLimitsChange None { get; } = new();
 
@@ -25,10 +26,11 @@ internal sealed record TenantLimitsChange
 
     public TenantLimitValues ApplyTo(TenantLimitValues current) => new(
         Weight ?? current.Weight,
-        Concurrency ?? current.Concurrency,
+        Concurrency.ApplyTo(current.Concurrency),
         RatePerSecond.ApplyTo(current.RatePerSecond),
         MaxQueueDepth.ApplyTo(current.MaxQueueDepth),
-        MonthlyBudget.ApplyTo(current.MonthlyBudget));
+        MonthlyBudget.ApplyTo(current.MonthlyBudget),
+        Ordering ?? current.Ordering);
 }
 
 /// <summary>A tenant to register: its id, an optional display name and the limits that differ from the defaults.</summary>

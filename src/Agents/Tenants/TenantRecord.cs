@@ -2,9 +2,13 @@ using Npgsql;
 
 namespace Fairlane.Agents.Tenants;
 
-/// <summary>A tenant's status and limits as stored in the tenants table, with its jobs this month.</summary>
+/// <summary>
+/// A tenant's status and limits as stored in the tenants table, with its jobs this month. A null
+/// <see cref="Concurrency"/> is automatic: the engine derives it from the weight and its workers.
+/// </summary>
 public sealed record TenantRecord(
-    string Id, TenantStatus Status, int Weight, int Concurrency, double? RatePerSecond, int? MaxQueueDepth, long? MonthlyBudget = null, long JobsThisMonth = 0)
+    string Id, TenantStatus Status, int Weight, int? Concurrency, double? RatePerSecond, int? MaxQueueDepth, long? MonthlyBudget = null,
+    long JobsThisMonth = 0, TenantOrdering Ordering = TenantOrdering.Item)
 {
     public bool IsActive => Status == TenantStatus.Active;
     public bool IsPaused => Status == TenantStatus.Paused;
@@ -36,13 +40,13 @@ public sealed record TenantRecord(
     }
 
     private const string SelectColumns = """
-        SELECT t.id, t.status, t.weight, t.concurrency, t.rate_limit_per_second, t.max_queue_depth, t.monthly_budget, coalesce(u.jobs, 0)
+        SELECT t.id, t.status, t.weight, t.concurrency, t.rate_limit_per_second, t.max_queue_depth, t.monthly_budget, coalesce(u.jobs, 0), t.ordering
         FROM tenants t
         LEFT JOIN tenant_usage u ON u.tenant_id = t.id AND u.month = date_trunc('month', now() AT TIME ZONE 'utc')::date
         """;
 
     private static TenantRecord Read(NpgsqlDataReader r) => new(
-        r.GetString(0), TenantStatusText.Parse(r.GetString(1)), r.GetInt32(2), r.GetInt32(3),
+        r.GetString(0), TenantStatusText.Parse(r.GetString(1)), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt32(3),
         r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt32(5),
-        r.IsDBNull(6) ? null : r.GetInt64(6), r.GetInt64(7));
+        r.IsDBNull(6) ? null : r.GetInt64(6), r.GetInt64(7), TenantOrderingText.Parse(r.GetString(8)));
 }

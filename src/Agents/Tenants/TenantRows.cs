@@ -10,7 +10,7 @@ namespace Fairlane.Agents.Tenants;
 internal static class TenantRows
 {
     public const string Columns =
-        "id, name, status, weight, concurrency, rate_limit_per_second, max_queue_depth, monthly_budget, created_at, updated_at";
+        "id, name, status, weight, concurrency, ordering, rate_limit_per_second, max_queue_depth, monthly_budget, created_at, updated_at";
 
     public static async Task<List<TenantDetails>> ListAsync(NpgsqlDataSource owner, CancellationToken cancellationToken)
     {
@@ -40,9 +40,11 @@ internal static class TenantRows
 
     /// <summary>Reads a row selected (or returned) as <see cref="Columns"/>.</summary>
     public static TenantDetails Read(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), TenantStatusText.Parse(r.GetString(2)), r.GetInt32(3), r.GetInt32(4),
-        r.IsDBNull(5) ? null : r.GetDouble(5),
-        r.IsDBNull(6) ? null : r.GetInt32(6),
-        r.IsDBNull(7) ? null : r.GetInt64(7),
-        r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9));
+        r.GetString(0), r.GetString(1), TenantStatusText.Parse(r.GetString(2)), r.GetInt32(3),
+        r.IsDBNull(4) ? null : r.GetInt32(4),
+        TenantOrderingText.Parse(r.GetString(5)),
+        r.IsDBNull(6) ? null : r.GetDouble(6),
+        r.IsDBNull(7) ? null : r.GetInt32(7),
+        r.IsDBNull(8) ? null : r.GetInt64(8),
+        r.GetFieldValue<DateTimeOffset>(9), r.GetFieldValue<DateTimeOffset>(10));
 }

@@ -16,7 +16,7 @@ internal static class TenantRules
     public const int MaxQueueDepthLimit = 1_000_000;
 
     /// <summary>The limit fields by their admin API names, in the order help and errors list them.</summary>
-    public static readonly string[] LimitFields = ["weight", "concurrency", "ratePerSecond", "maxQueueDepth", "monthlyBudget"];
+    public static readonly string[] LimitFields = ["weight", "concurrency", "ordering", "ratePerSecond", "maxQueueDepth", "monthlyBudget"];
 
     public static void CheckId(string? id)
     {
@@ -36,8 +36,10 @@ internal static class TenantRules
     {
         if (change.Weight is { } w && w is < 1 or > MaxWeight)
             throw TenantErrors.Invalid("weight", $"must be a whole number from 1 to {MaxWeight}; got {w}.");
-        if (change.Concurrency is { } c && c is < 1 or > MaxConcurrency)
-            throw TenantErrors.Invalid("concurrency", $"must be a whole number from 1 to {MaxConcurrency}; got {c}.");
+        if (change.Concurrency.Value is { } c && c is < 1 or > MaxConcurrency)
+            throw TenantErrors.Invalid("concurrency", $"must be a whole number from 1 to {MaxConcurrency}, or null for automatic; got {c}.");
+        if (change.Ordering is { } o && !Enum.IsDefined(o))
+            throw TenantErrors.Invalid("ordering", $"must be item or tenant; got {(int)o}.");
         if (change.RatePerSecond.Value is { } r && !(r > 0 && double.IsFinite(r)))
             throw TenantErrors.Invalid("ratePerSecond", $"must be a number greater than 0 (events per second), or null for no limit; got {r}.");
         if (change.MaxQueueDepth.Value is { } q && q is < 1 or > MaxQueueDepthLimit)

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Fairlane.Agents.Tenants;
 
 /// <summary>A tenant's lifecycle state, stored as text in <c>tenants.status</c>.</summary>
@@ -42,13 +39,5 @@ public static class TenantStatusText
 }
 
 /// <summary>Writes and reads a status in JSON as the column's text, so API clients see "paused", not "Paused" or 1.</summary>
-internal sealed class TenantStatusJsonConverter : JsonConverter<TenantStatus>
-{
-    public override TenantStatus Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String
-            ? TenantStatusText.Parse(reader.GetString()!)
-            : throw new JsonException($"A tenant status must be a string; got {reader.TokenType}.");
-
-    public override void Write(Utf8JsonWriter writer, TenantStatus value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToText());
-}
+internal sealed class TenantStatusJsonConverter()
+    : ColumnTextJsonConverter<TenantStatus>("tenant status", TenantStatusText.ToText, TenantStatusText.Parse);

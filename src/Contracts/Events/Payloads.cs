@@ -83,6 +83,9 @@ public sealed record TenantCommand
     /// <summary>Events run at once, 1–64 (only across different ordering keys).</summary>
     public int? Concurrency { get; init; }
 
+    /// <summary>What runs in order: "item" (each ordering key) or "tenant" (the whole tenant, one event at a time).</summary>
+    public string? Ordering { get; init; }
+
     /// <summary>Events started per second at most.</summary>
     public double? RatePerSecond { get; init; }
 

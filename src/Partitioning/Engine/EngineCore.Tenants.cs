@@ -3,10 +3,10 @@ using Fairlane.Partitioning.Scheduling;
 namespace Fairlane.Partitioning.Engine;
 
 /// <summary>
-/// Tenants' settings. Weights, concurrency, rate and queue depth shape the schedule. A tenant that
-/// becomes held stops running: its queued events leave memory (those loaded from the park are put back
-/// there, those from Kafka go in transit to it) and the rest of its events park on arrival. Its events
-/// already running finish.
+/// Tenants' settings. Weights, concurrency (automatic unless set), ordering, rate and queue depth
+/// shape the schedule. A tenant that becomes held stops running: its queued events leave memory
+/// (those loaded from the park are put back there, those from Kafka go in transit to it) and the rest
+/// of its events park on arrival. Its events already running finish.
 /// </summary>
 public sealed partial class EngineCore<TEvent>
 {
@@ -29,7 +29,7 @@ public sealed partial class EngineCore<TEvent>
         foreach (var t in tenants)
         {
             _tenants[t.Id] = t;
-            _scheduler.SetLimits(t.Id, t.Limits(_settings.TenantQueueDepth));
+            _scheduler.SetLimits(t.Id, t.Limits(_settings.TenantQueueDepth, _settings.Workers));
         }
         return spilled;
     }

@@ -7,5 +7,7 @@ namespace Fairlane.Partitioning.Engine;
 /// <param name="BufferHighWatermark">Buffered events at which consumption pauses.</param>
 /// <param name="BufferLowWatermark">Buffered events at or below which it resumes (with the bytes at or below half their watermark).</param>
 /// <param name="BufferHighWatermarkBytes">Buffered record bytes at which consumption pauses.</param>
+/// <param name="Workers">The node's workers: what a tenant's automatic concurrency is derived from.</param>
 public sealed record EngineSettings(
-    TimeSpan Quantum, int TenantQueueDepth, int ParkBatchSize, int BufferHighWatermark, int BufferLowWatermark, long BufferHighWatermarkBytes);
+    TimeSpan Quantum, int TenantQueueDepth, int ParkBatchSize, int BufferHighWatermark, int BufferLowWatermark, long BufferHighWatermarkBytes,
+    int Workers);

@@ -2,6 +2,9 @@ namespace Fairlane.Partitioning.Scheduling;
 
 public sealed partial class FairScheduler<T>
 {
+    // The one key of a tenant-ordered tenant's events; no ordering key from the catalogue starts with NUL.
+    private const string TenantWideKey = "\0tenant";
+
     private sealed class TenantState(string id, long quantumTicks)
     {
         public string Id { get; } = id;
@@ -38,17 +41,17 @@ public sealed partial class FairScheduler<T>
     // The first queued event this tenant may start now, or null.
     private LinkedListNode<WorkItem<T>>? TryPick(TenantState state, TimeSpan now)
     {
-        if (state.InFlight >= state.Limits.Concurrency || state.Queue.First is not { } head) return null;
+        if (state.InFlight >= state.Limits.MaxInFlight || state.Queue.First is not { } head) return null;
         if (state.Bucket is { } bucket && !bucket.CanTake(now)) return null;
-        if (state.Limits.Concurrency == 1)
-            return head.Value.NotBefore <= now ? head : null; // strict order: only the head may run
+        if (state.Limits.Serial)
+            return head.Value.NotBefore <= now && !IsBusy(state, head.Value) ? head : null; // strict order: only the head may run
 
         HashSet<string>? blocked = null;
         var scanned = 0;
         for (var node = head; node is not null && scanned < options.MaxScan; node = node.Next, scanned++)
         {
-            var key = node.Value.OrderingKey;
-            if (state.BusyKeys.ContainsKey(key) || (blocked?.Contains(key) ?? false) || node.Value.NotBefore > now)
+            var key = KeyOf(state, node.Value);
+            if (IsBusy(state, node.Value) || (blocked?.Contains(key) ?? false) || node.Value.NotBefore > now)
             {
                 // Everything after a blocked event of this key must wait for it, to keep key order.
                 (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
@@ -66,14 +69,15 @@ public sealed partial class FairScheduler<T>
     {
         TimeSpan? earliest = null;
         HashSet<string>? blocked = null;
-        var limit = state.Limits.Concurrency == 1 ? 1 : options.MaxScan;
+        var limit = state.Limits.Serial ? 1 : options.MaxScan;
         var scanned = 0;
         for (var node = state.Queue.First; node is not null && scanned < limit; node = node.Next, scanned++)
         {
             var item = node.Value;
-            if (state.BusyKeys.ContainsKey(item.OrderingKey) || (blocked?.Contains(item.OrderingKey) ?? false)) continue;
+            var key = KeyOf(state, item);
+            if (IsBusy(state, item) || (blocked?.Contains(key) ?? false)) continue;
             if (item.NotBefore <= now) return now;
-            (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.OrderingKey);
+            (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
             if (earliest is null || item.NotBefore < earliest) earliest = item.NotBefore;
         }
         return earliest;
@@ -86,7 +90,9 @@ public sealed partial class FairScheduler<T>
         TotalQueued--;
         state.InFlight++;
         TotalInFlight++;
-        state.BusyKeys[item.OrderingKey] = state.BusyKeys.GetValueOrDefault(item.OrderingKey) + 1;
+        item.RunKey = KeyOf(state, item);
+        Hold(state, item.OrderingKey);
+        if (item.RunKey != item.OrderingKey) Hold(state, item.RunKey);
         state.Bucket?.TryTake(now);
         item.EstimateTicks = state.EstimateTicks;
         state.Deficit -= item.EstimateTicks;
@@ -100,10 +106,11 @@ public sealed partial class FairScheduler<T>
 
     private TenantState Release(WorkItem<T> item, TimeSpan cost)
     {
-        if (!_tenants.TryGetValue(item.Tenant, out var state) || !state.BusyKeys.TryGetValue(item.OrderingKey, out var running))
+        if (!_tenants.TryGetValue(item.Tenant, out var state) || item.RunKey is not { } runKey || !state.BusyKeys.ContainsKey(item.OrderingKey))
             throw new InvalidOperationException($"Event of tenant '{item.Tenant}' key '{item.OrderingKey}' is not in flight.");
-        if (running > 1) state.BusyKeys[item.OrderingKey] = running - 1;
-        else state.BusyKeys.Remove(item.OrderingKey);
+        Free(state, item.OrderingKey);
+        if (runKey != item.OrderingKey) Free(state, runKey);
+        item.RunKey = null;
         state.InFlight--;
         TotalInFlight--;
         var ticks = Math.Max(0, cost.Ticks);
@@ -111,6 +118,24 @@ public sealed partial class FairScheduler<T>
         // Smooth, so one outlier does not swing the next dispatch's charge.
         state.EstimateTicks = Math.Max(1, (state.EstimateTicks * 4 + ticks) / 5);
         return state;
+    }
+
+    // The key an event is scheduled under: its own, or the tenant's one key when the whole tenant is ordered.
+    private static string KeyOf(TenantState state, WorkItem<T> item) =>
+        state.Limits.Ordering == OrderingScope.Tenant ? TenantWideKey : item.OrderingKey;
+
+    // An event runs only when neither its own key nor the key it is scheduled under is held. Running
+    // events hold both, so a change of the tenant's ordering never lets an event overtake one already
+    // running under the other scope.
+    private static bool IsBusy(TenantState state, WorkItem<T> item) =>
+        state.BusyKeys.ContainsKey(item.OrderingKey) || state.BusyKeys.ContainsKey(KeyOf(state, item));
+
+    private static void Hold(TenantState state, string key) => state.BusyKeys[key] = state.BusyKeys.GetValueOrDefault(key) + 1;
+
+    private static void Free(TenantState state, string key)
+    {
+        if (state.BusyKeys.TryGetValue(key, out var running) && running > 1) state.BusyKeys[key] = running - 1;
+        else state.BusyKeys.Remove(key);
     }
 
     // The tenant's turn ends: keep any debt, but bank no more than one grant of credit.

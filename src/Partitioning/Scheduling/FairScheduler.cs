@@ -7,8 +7,8 @@ namespace Fairlane.Partitioning.Scheduling;
 /// measured cost. Over time every backlogged tenant gets worker time in proportion to its weight,
 /// however much its events cost, and a tenant with nothing to run costs nothing (its state is
 /// dropped). Within a tenant, events run in arrival order per ordering key, at most
-/// <see cref="TenantLimits.Concurrency"/> at once, never two of one key, and no faster than its
-/// rate limit. Time is the caller's monotonic clock. Not thread-safe: the engine serialises access.
+/// <see cref="TenantLimits.MaxInFlight"/> at once, never two of one key, and no faster than its
+/// rate limit; a tenant ordered by <see cref="OrderingScope.Tenant"/> has one key for all its events. Time is the caller's monotonic clock. Not thread-safe: the engine serialises access.
 /// </summary>
 public sealed partial class FairScheduler<T>(SchedulerOptions options)
 {
@@ -80,7 +80,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
     /// <summary>
     /// Like <see cref="TryDequeue"/>, then lets the events queued right behind it in the same tenant
     /// ride along, up to <paramref name="maxBatch"/>, so the caller can run them in one transaction.
-    /// Only a strictly ordered tenant (concurrency 1) batches: its events run one after another
+    /// Only a serial tenant (ordered by tenant, or concurrency 1) batches: its events run one after another
     /// anyway, so a batch changes neither order nor concurrency. Each rider is charged and
     /// rate-limited like a dispatch of its own and rides only while the tenant still has credit, so
     /// batching never buys a tenant more than its fair share. Retried and isolated events run alone.
@@ -91,7 +91,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
         if (!TryDequeue(now, out var first)) return false;
         batch.Add(first);
         var state = _tenants[first.Tenant];
-        if (state.Limits.Concurrency != 1 || !CanRide(first, now)) return true;
+        if (!state.Limits.Serial || !CanRide(first, now)) return true;
         while (batch.Count < maxBatch && state.Deficit > 0 && state.Queue.First is { } next && CanRide(next.Value, now))
         {
             if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
@@ -161,7 +161,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
         TimeSpan? earliest = null;
         foreach (var state in _ring)
         {
-            if (state.InFlight >= state.Limits.Concurrency) continue;
+            if (state.InFlight >= state.Limits.MaxInFlight) continue;
             if (EarliestByTime(state, now) is not { } at) continue;
             if (state.Bucket is { } bucket && bucket.NextTokenAt(now) is var token && token > at) at = token;
             if (at > now && (earliest is null || at < earliest)) earliest = at;

@@ -19,6 +19,9 @@ public sealed class WorkItem<T>(string tenant, string orderingKey, T payload)
     /// <summary>Runs alone from now on: a batch it was in failed (see <see cref="FairScheduler{T}.Isolate"/>).</summary>
     public bool Isolated { get; internal set; }
 
+    /// <summary>While in flight: the key it was scheduled under (its own, or its tenant's one key), which it holds with its own.</summary>
+    internal string? RunKey { get; set; }
+
     /// <summary>The cost charged when dispatched; replaced by the measured cost on completion.</summary>
     internal long EstimateTicks { get; set; }
 }

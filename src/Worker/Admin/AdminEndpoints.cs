@@ -1,4 +1,5 @@
 using Fairlane.Agents.Tenants;
+using Fairlane.Partitioning.Scheduling;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Guardian;
@@ -23,45 +24,48 @@ internal static class AdminEndpoints
             Results.Json(new AdminHealth("ok", worker.Value.NodeId, BuildVersion.Current), AdminJsonContext.Default.AdminHealth));
 
         var tenants = admin.MapGroup("/tenants");
-        tenants.MapGet("", async (TenantAdministration tenancy, CancellationToken ct) =>
-            Results.Json(await tenancy.ListAsync(ct), AdminJsonContext.Default.ListTenantDetails));
+        tenants.MapGet("", async (TenantAdministration tenancy, IOptions<EngineOptions> engine, CancellationToken ct) =>
+            Results.Json(EffectiveConcurrency.For(await tenancy.ListAsync(ct), engine.Value.Workers), AdminJsonContext.Default.ListTenantDetails));
 
-        tenants.MapGet("/{id}", async (string id, TenantAdministration tenancy, CancellationToken ct) =>
-            Tenant(await tenancy.ShowAsync(id, ct)));
+        tenants.MapGet("/{id}", async (string id, TenantAdministration tenancy, IOptions<EngineOptions> engine, CancellationToken ct) =>
+            Tenant(await tenancy.ShowAsync(id, ct), engine));
 
         tenants.MapGet("/{id}/engine", (string id, FairEngine engine, IOptions<WorkerOptions> worker) =>
         {
             TenantRules.CheckId(id);
             var (record, limits, queued, inFlight) = engine.TenantState(id);
             return Results.Json(new EngineTenantView(id, worker.Value.NodeId, record is not null, record?.Status.ToText(), record?.IsHeld ?? false,
-                limits.Weight, limits.Concurrency, limits.RatePerSecond, limits.MaxQueueDepth, queued, inFlight),
+                limits.Weight, limits.MaxInFlight, limits.Ordering == OrderingScope.Tenant ? "tenant" : "item",
+                limits.RatePerSecond, limits.MaxQueueDepth, queued, inFlight),
                 AdminJsonContext.Default.EngineTenantView);
         });
 
-        tenants.MapPost("", async (HttpRequest request, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+        tenants.MapPost("", async (HttpRequest request, TenantAdministration tenancy, TenantRefreshRequests refresh, IOptions<EngineOptions> engine,
+            CancellationToken ct) =>
         {
             var registration = await TenantRequestReader.ReadRegistrationAsync(request, ct);
             var (tenant, reactivated) = await tenancy.RegisterAsync(registration, ct);
             refresh.Request();
             // 201 for a new tenant; 200 when a deleted one came back (it existed all along).
             if (!reactivated) request.HttpContext.Response.Headers.Location = $"{Prefix}/tenants/{tenant.Id}";
-            return Tenant(tenant, reactivated ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+            return Tenant(tenant, engine, reactivated ? StatusCodes.Status200OK : StatusCodes.Status201Created);
         });
 
-        tenants.MapPatch("/{id}", async (string id, HttpRequest request, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
+        tenants.MapPatch("/{id}", async (string id, HttpRequest request, TenantAdministration tenancy, TenantRefreshRequests refresh,
+            IOptions<EngineOptions> engine, CancellationToken ct) =>
         {
             var change = await TenantRequestReader.ReadLimitsChangeAsync(request, ct);
-            return Changed(await tenancy.SetLimitsAsync(id, change, ct), refresh);
+            return Changed(await tenancy.SetLimitsAsync(id, change, ct), refresh, engine);
         });
 
-        tenants.MapPost("/{id}/pause", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
-            Changed(await tenancy.PauseAsync(id, ct), refresh));
+        tenants.MapPost("/{id}/pause", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, IOptions<EngineOptions> engine,
+            CancellationToken ct) => Changed(await tenancy.PauseAsync(id, ct), refresh, engine));
 
-        tenants.MapPost("/{id}/resume", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
-            Changed(await tenancy.ResumeAsync(id, ct), refresh));
+        tenants.MapPost("/{id}/resume", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, IOptions<EngineOptions> engine,
+            CancellationToken ct) => Changed(await tenancy.ResumeAsync(id, ct), refresh, engine));
 
-        tenants.MapDelete("/{id}", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, CancellationToken ct) =>
-            Changed(await tenancy.UnregisterAsync(id, ct), refresh));
+        tenants.MapDelete("/{id}", async (string id, TenantAdministration tenancy, TenantRefreshRequests refresh, IOptions<EngineOptions> engine,
+            CancellationToken ct) => Changed(await tenancy.UnregisterAsync(id, ct), refresh, engine));
 
         var guardian = admin.MapGroup("/guardian");
         guardian.MapGet("/runs", async (DataSources dataSources, int? limit, CancellationToken ct) =>
@@ -85,12 +89,12 @@ internal static class AdminEndpoints
     }
 
     // This node applies its own change at once, even when no Redis node carries the notice back to it.
-    private static IResult Changed(TenantDetails tenant, TenantRefreshRequests refresh)
+    private static IResult Changed(TenantDetails tenant, TenantRefreshRequests refresh, IOptions<EngineOptions> engine)
     {
         refresh.Request();
-        return Tenant(tenant);
+        return Tenant(tenant, engine);
     }
 
-    private static IResult Tenant(TenantDetails tenant, int status = StatusCodes.Status200OK) =>
-        Results.Json(tenant, AdminJsonContext.Default.TenantDetails, statusCode: status);
+    private static IResult Tenant(TenantDetails tenant, IOptions<EngineOptions> engine, int status = StatusCodes.Status200OK) =>
+        Results.Json(EffectiveConcurrency.For(tenant, engine.Value.Workers), AdminJsonContext.Default.TenantDetails, statusCode: status);
 }

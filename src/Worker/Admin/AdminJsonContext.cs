@@ -22,6 +22,7 @@ internal sealed record EngineTenantView(
     bool Held,
     int Weight,
     int Concurrency,
+    string Ordering,
     double? RatePerSecond,
     int MaxQueueDepth,
     int Queued,

@@ -40,7 +40,10 @@ internal static class TenantRequestReader
     private static TenantLimitsChange ReadLimits(Dictionary<string, JsonElement> body) => new()
     {
         Weight = body.TryGetValue("weight", out var w) ? Int("weight", w, $"a whole number from 1 to {TenantRules.MaxWeight}") : null,
-        Concurrency = body.TryGetValue("concurrency", out var c) ? Int("concurrency", c, $"a whole number from 1 to {TenantRules.MaxConcurrency}") : null,
+        Concurrency = body.TryGetValue("concurrency", out var c)
+            ? Optional(c, () => Int("concurrency", c, $"a whole number from 1 to {TenantRules.MaxConcurrency} or null for automatic"))
+            : OptionalLimit<int>.Keep,
+        Ordering = body.TryGetValue("ordering", out var o) ? Ordering(o) : null,
         RatePerSecond = body.TryGetValue("ratePerSecond", out var r) ? Optional(r, () => Rate(r)) : OptionalLimit<double>.Keep,
         MaxQueueDepth = body.TryGetValue("maxQueueDepth", out var q)
             ? Optional(q, () => Int("maxQueueDepth", q, $"a whole number from 1 to {TenantRules.MaxQueueDepthLimit} or null"))
@@ -62,6 +65,10 @@ internal static class TenantRequestReader
         element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var value)
             ? value
             : throw TenantErrors.Invalid(field, $"must be {expected}; got {Describe(element)}.");
+
+    private static TenantOrdering Ordering(JsonElement element) =>
+        (element.ValueKind == JsonValueKind.String ? TenantOrderingText.TryParse(element.GetString()) : null)
+        ?? throw TenantErrors.Invalid("ordering", $"must be \"item\" or \"tenant\"; got {Describe(element)}.");
 
     private static double Rate(JsonElement element) =>
         element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var rate)

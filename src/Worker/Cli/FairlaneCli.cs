@@ -50,7 +50,10 @@ internal static class FairlaneCli
 
         LIMITS (tenants register and set):
           --weight N              Share of worker time, 1-1000 (default 1).
-          --concurrency N         Events at once, 1-64 (default 1: strict order).
+          --concurrency N|auto    Events at once, 1-64, never two of one item (default auto:
+                                  min(Engine:Workers, ceil(Engine:Workers / 2) x weight)).
+          --ordering item|tenant  What runs in order: each item (default), or the whole tenant,
+                                  one event at a time.
           --rate N|none           Events per second, greater than 0 (default none).
           --max-queue-depth N|none  Events held in memory before parking (default: Engine:TenantQueueDepth).
           --monthly-budget N|none   Jobs per month, 0 or more (default none).

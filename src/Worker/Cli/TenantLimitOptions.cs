@@ -7,13 +7,17 @@ namespace Fairlane.Worker.Cli;
 internal static class TenantLimitOptions
 {
     public const string None = "none";
+    public const string Auto = "auto";
 
-    public static readonly string[] All = ["--weight", "--concurrency", "--rate", "--max-queue-depth", "--monthly-budget"];
+    public static readonly string[] All = ["--weight", "--concurrency", "--ordering", "--rate", "--max-queue-depth", "--monthly-budget"];
 
     public static TenantLimitsChange Read(CommandLine line) => new()
     {
         Weight = Whole(line, "--weight", 1, TenantRules.MaxWeight),
-        Concurrency = Whole(line, "--concurrency", 1, TenantRules.MaxConcurrency),
+        Concurrency = Optional<int>(line, "--concurrency", $"a whole number from 1 to {TenantRules.MaxConcurrency}", raw =>
+            int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= TenantRules.MaxConcurrency ? n : null,
+            clear: Auto, cleared: "for automatic"),
+        Ordering = Ordering(line),
         RatePerSecond = Optional<double>(line, "--rate", "a number of events per second greater than 0", raw =>
             double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0 && double.IsFinite(rate) ? rate : null),
         MaxQueueDepth = Optional<int>(line, "--max-queue-depth", $"a whole number from 1 to {TenantRules.MaxQueueDepthLimit}", raw =>
@@ -25,12 +29,20 @@ internal static class TenantLimitOptions
     private static int? Whole(CommandLine line, string option, int min, int max) =>
         line.Has(option) ? line.GetInt(option, 0, min, max) : null;
 
-    private static OptionalLimit<T> Optional<T>(CommandLine line, string option, string expected, Func<string, T?> parse) where T : struct
+    private static TenantOrdering? Ordering(CommandLine line)
+    {
+        if (!line.TryGet("--ordering", out var raw)) return null;
+        return TenantOrderingText.TryParse(raw?.ToLowerInvariant())
+               ?? throw new UsageException($"--ordering takes 'item' (each item in order) or 'tenant' (the whole tenant in order, one event at a time); got '{raw}'.");
+    }
+
+    private static OptionalLimit<T> Optional<T>(CommandLine line, string option, string expected, Func<string, T?> parse,
+        string clear = None, string cleared = "to remove the limit") where T : struct
     {
         if (!line.TryGet(option, out var raw)) return OptionalLimit<T>.Keep;
-        if (string.Equals(raw, None, StringComparison.OrdinalIgnoreCase)) return OptionalLimit<T>.Clear;
+        if (string.Equals(raw, clear, StringComparison.OrdinalIgnoreCase)) return OptionalLimit<T>.Clear;
         return raw is not null && parse(raw) is { } value
             ? OptionalLimit<T>.To(value)
-            : throw new UsageException($"{option} takes {expected}, or '{None}' to remove the limit; got '{raw}'.");
+            : throw new UsageException($"{option} takes {expected}, or '{clear}' {cleared}; got '{raw}'.");
     }
 }

@@ -41,6 +41,7 @@ internal static class TenantsCommand
 
         var configuration = CliConfiguration.Build(line.ConfigurationArgs);
         var postgres = configuration.GetValidated<PostgresOptions, PostgresOptionsValidator>(PostgresOptions.Section);
+        var workers = configuration.GetValidated<EngineOptions, EngineOptionsValidator>(EngineOptions.Section).Workers;
         var redis = Microsoft.Extensions.Options.Options.Create(configuration.GetValidated<RedisOptions, RedisOptionsValidator>(RedisOptions.Section));
         using var loggers = CliConfiguration.Loggers(Serilog.Events.LogEventLevel.Warning);
         await using var owner = NpgsqlDataSource.Create(postgres.OwnerConnectionString);
@@ -48,7 +49,7 @@ internal static class TenantsCommand
         var administration = new TenantAdministration(
             owner, new TenantChangeNotices(nodes, redis, loggers.CreateLogger<TenantChangeNotices>()),
             loggers.CreateLogger<TenantAdministration>());
-        var output = new TenantsOutput(Console.Out, line.Has(Json));
+        var output = new TenantsOutput(Console.Out, line.Has(Json), workers);
         var ct = CancellationToken.None;
         try
         {

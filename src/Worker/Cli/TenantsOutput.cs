@@ -6,10 +6,11 @@ using Fairlane.Worker.Admin;
 namespace Fairlane.Worker.Cli;
 
 /// <summary>What <c>fairlane tenants</c> prints: aligned text for people, or with --json the admin API's JSON.</summary>
-internal sealed class TenantsOutput(TextWriter writer, bool json)
+internal sealed class TenantsOutput(TextWriter writer, bool json, int workers)
 {
     public void Tenant(TenantDetails tenant, string? headline = null)
     {
+        tenant = EffectiveConcurrency.For(tenant, workers);
         if (json)
         {
             writer.WriteLine(JsonSerializer.Serialize(tenant, AdminJsonContext.Default.TenantDetails));
@@ -20,7 +21,8 @@ internal sealed class TenantsOutput(TextWriter writer, bool json)
         Row("name", tenant.Name.Length > 0 ? tenant.Name : "-");
         Row("status", tenant.Status.ToText());
         Row("weight", Number(tenant.Weight));
-        Row("concurrency", Number(tenant.Concurrency));
+        Row("concurrency", Concurrency(tenant));
+        Row("ordering", tenant.Ordering == TenantOrdering.Tenant ? "tenant (strict order, one event at a time)" : "item (each item in order)");
         Row("rate limit", tenant.RatePerSecond is { } rate ? $"{Number(rate)} events/s" : "none");
         Row("max queue depth", tenant.MaxQueueDepth is { } depth ? Number(depth) : "node default (Engine:TenantQueueDepth)");
         Row("monthly budget", tenant.MonthlyBudget is { } budget ? $"{Number(budget)} jobs" : "none");
@@ -30,6 +32,7 @@ internal sealed class TenantsOutput(TextWriter writer, bool json)
 
     public void List(IReadOnlyList<TenantDetails> tenants)
     {
+        tenants = EffectiveConcurrency.For(tenants, workers);
         if (json)
         {
             writer.WriteLine(JsonSerializer.Serialize(tenants.ToList(), AdminJsonContext.Default.ListTenantDetails));
@@ -40,16 +43,25 @@ internal sealed class TenantsOutput(TextWriter writer, bool json)
             writer.WriteLine("No tenants are registered.");
             return;
         }
-        string[] header = ["ID", "STATUS", "WEIGHT", "CONCURRENCY", "RATE/S", "MAX QUEUE", "BUDGET", "NAME"];
+        string[] header = ["ID", "STATUS", "WEIGHT", "CONCURRENCY", "ORDERING", "RATE/S", "MAX QUEUE", "BUDGET", "NAME"];
         var rows = tenants.Select(t => new[]
         {
-            t.Id, t.Status.ToText(), Number(t.Weight), Number(t.Concurrency),
+            t.Id, t.Status.ToText(), Number(t.Weight), Concurrency(t), t.Ordering.ToText(),
             t.RatePerSecond is { } r ? Number(r) : "-", t.MaxQueueDepth is { } q ? Number(q) : "-",
             t.MonthlyBudget is { } b ? Number(b) : "-", t.Name,
         }).ToList();
         var widths = header.Select((h, i) => rows.Max(r => r[i].Length) is var w && w > h.Length ? w : h.Length).ToArray();
         foreach (var row in rows.Prepend(header))
             writer.WriteLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+    }
+
+    // "auto (4)": automatic, and what it comes to with this configuration's Engine:Workers.
+    private static string Concurrency(TenantDetails t)
+    {
+        var set = t.Concurrency is { } c ? Number(c) : "auto";
+        var effective = t.EffectiveConcurrency is { } n ? Number(n) : "?";
+        if (t.Ordering == TenantOrdering.Tenant) return $"{set} ({effective}: tenant order)";
+        return t.Concurrency is null ? $"auto ({effective})" : set;
     }
 
     private void Row(string label, string value) => writer.WriteLine($"{label,-16} {value}");

@@ -85,7 +85,7 @@ internal sealed partial class FairEngine
     /// </summary>
     public IReadOnlyList<EngineEvent> ApplyTenants(IReadOnlyCollection<TenantRecord> records)
     {
-        var settings = records.Select(r => new TenantSettings(r.Id, r.IsHeld, r.Weight, r.Concurrency, r.RatePerSecond, r.MaxQueueDepth)).ToList();
+        var settings = records.Select(Settings).ToList();
         IReadOnlyList<EngineEvent> spilled;
         lock (_gate)
         {
@@ -96,6 +96,9 @@ internal sealed partial class FairEngine
         Wake();
         return spilled;
     }
+
+    private static TenantSettings Settings(TenantRecord r) => new(r.Id, r.IsHeld, r.Weight, r.Concurrency, r.RatePerSecond, r.MaxQueueDepth,
+        r.Ordering == TenantOrdering.Tenant ? OrderingScope.Tenant : OrderingScope.Item);
 
     /// <summary>One tenant as this node applies it now: its last read record, the scheduler's limits, its queue.</summary>
     public (TenantRecord? Record, TenantLimits Limits, int Queued, int InFlight) TenantState(string tenant)

@@ -22,7 +22,7 @@ internal sealed class EngineRig
     public EngineRig(int queueDepth = 10, int parkBatch = 100, int high = 1_000, int low = 500, long highBytes = 1L << 30,
         params (string Tenant, long HighestOffset)[] parked)
     {
-        Core = new EngineCore<TestEvent>(new EngineSettings(TimeSpan.FromMilliseconds(10), queueDepth, parkBatch, high, low, highBytes), Clock);
+        Core = new EngineCore<TestEvent>(new EngineSettings(TimeSpan.FromMilliseconds(10), queueDepth, parkBatch, high, low, highBytes, Workers: 8), Clock);
         Assignment = Core.Assign(P);
         Core.PartitionParkRead(Assignment, parked);
     }

@@ -37,6 +37,7 @@ public sealed class AdminApiTests
         Assert.Equal(200, patched.Status);
         Assert.Equal(3, patched.Json.GetProperty("weight").GetInt32()); // left out: kept
         Assert.Equal(4, patched.Json.GetProperty("concurrency").GetInt32());
+        Assert.Equal(4, patched.Json.GetProperty("effectiveConcurrency").GetInt32());
         Assert.Equal(2.5, patched.Json.GetProperty("ratePerSecond").GetDouble());
         Assert.Equal(500, patched.Json.GetProperty("maxQueueDepth").GetInt32());
         Assert.Equal(10000, patched.Json.GetProperty("monthlyBudget").GetInt64());
@@ -66,7 +67,10 @@ public sealed class AdminApiTests
         Assert.Equal(200, back.Status);
         Assert.Equal("active", back.Json.GetProperty("status").GetString());
         Assert.Equal(5, back.Json.GetProperty("weight").GetInt32());
-        Assert.Equal(1, back.Json.GetProperty("concurrency").GetInt32());
+        Assert.Equal(JsonValueKind.Null, back.Json.GetProperty("concurrency").ValueKind); // automatic
+        Assert.Equal("item", back.Json.GetProperty("ordering").GetString());
+        var workers = stack.Worker.Services.GetRequiredService<IOptions<EngineOptions>>().Value.Workers;
+        Assert.Equal(Math.Min(workers, (workers + 1) / 2 * 5), back.Json.GetProperty("effectiveConcurrency").GetInt32());
         Assert.Equal(registered.Json.GetProperty("createdAt").GetDateTimeOffset(), back.Json.GetProperty("createdAt").GetDateTimeOffset());
     }
 

@@ -30,28 +30,28 @@ public sealed class LifecycleParityTests
                 $$"""{"id":"{{ViaApi}}","name":"  Corner Shop ","weight":3,"concurrency":2,"ratePerSecond":2.5,"maxQueueDepth":500,"monthlyBudget":1000}"""),
             ["register", ViaCli, "--name", "  Corner Shop ", "--weight", "3", "--concurrency", "2", "--rate", "2.5", "--max-queue-depth", "500", "--monthly-budget", "1000"],
             new TenantCommand { Command = "register", Name = "  Corner Shop ", Weight = 3, Concurrency = 2, RatePerSecond = 2.5, MaxQueueDepth = 500, MonthlyBudget = 1000 },
-            "Corner Shop|active|3|2|2.5|500|1000"),
-        new("update", a => a.PatchAsync($"/admin/tenants/{ViaApi}", """{"concurrency":4,"ratePerSecond":10,"monthlyBudget":2000}"""),
-            ["set", ViaCli, "--concurrency", "4", "--rate", "10", "--monthly-budget", "2000"],
-            new TenantCommand { Command = "update", Concurrency = 4, RatePerSecond = 10, MonthlyBudget = 2000 },
-            "Corner Shop|active|3|4|10|500|2000"),
+            "Corner Shop|active|3|2|2.5|500|1000|item"),
+        new("update", a => a.PatchAsync($"/admin/tenants/{ViaApi}", """{"concurrency":4,"ordering":"tenant","ratePerSecond":10,"monthlyBudget":2000}"""),
+            ["set", ViaCli, "--concurrency", "4", "--ordering", "tenant", "--rate", "10", "--monthly-budget", "2000"],
+            new TenantCommand { Command = "update", Concurrency = 4, Ordering = "tenant", RatePerSecond = 10, MonthlyBudget = 2000 },
+            "Corner Shop|active|3|4|10|500|2000|tenant"),
         new("pause", a => a.PostAsync($"/admin/tenants/{ViaApi}/pause"), ["pause", ViaCli],
             new TenantCommand { Command = "pause" },
-            "Corner Shop|paused|3|4|10|500|2000"),
+            "Corner Shop|paused|3|4|10|500|2000|tenant"),
         new("pause again", a => a.PostAsync($"/admin/tenants/{ViaApi}/pause"), ["pause", ViaCli],
             new TenantCommand { Command = "pause" },
-            "Corner Shop|paused|3|4|10|500|2000"),
+            "Corner Shop|paused|3|4|10|500|2000|tenant"),
         new("resume", a => a.PostAsync($"/admin/tenants/{ViaApi}/resume"), ["resume", ViaCli],
             new TenantCommand { Command = "resume" },
-            "Corner Shop|active|3|4|10|500|2000"),
+            "Corner Shop|active|3|4|10|500|2000|tenant"),
         new("unregister", a => a.DeleteAsync($"/admin/tenants/{ViaApi}"), ["unregister", ViaCli],
             new TenantCommand { Command = "unregister" },
-            "Corner Shop|deleted|3|4|10|500|2000"),
+            "Corner Shop|deleted|3|4|10|500|2000|tenant"),
         new("register again", a => a.PostAsync("/admin/tenants",
-                $$"""{"id":"{{ViaApi}}","name":"Back Again","weight":5,"concurrency":1,"ratePerSecond":1.5,"maxQueueDepth":100,"monthlyBudget":50}"""),
-            ["register", ViaCli, "--name", "Back Again", "--weight", "5", "--concurrency", "1", "--rate", "1.5", "--max-queue-depth", "100", "--monthly-budget", "50"],
-            new TenantCommand { Command = "register", Name = "Back Again", Weight = 5, Concurrency = 1, RatePerSecond = 1.5, MaxQueueDepth = 100, MonthlyBudget = 50 },
-            "Back Again|active|5|1|1.5|100|50"),
+                $$"""{"id":"{{ViaApi}}","name":"Back Again","weight":5,"concurrency":1,"ordering":"item","ratePerSecond":1.5,"maxQueueDepth":100,"monthlyBudget":50}"""),
+            ["register", ViaCli, "--name", "Back Again", "--weight", "5", "--concurrency", "1", "--ordering", "item", "--rate", "1.5", "--max-queue-depth", "100", "--monthly-budget", "50"],
+            new TenantCommand { Command = "register", Name = "Back Again", Weight = 5, Concurrency = 1, Ordering = "item", RatePerSecond = 1.5, MaxQueueDepth = 100, MonthlyBudget = 50 },
+            "Back Again|active|5|1|1.5|100|50|item"),
     ];
 
     [Fact(Timeout = 300_000)]
@@ -81,7 +81,7 @@ public sealed class LifecycleParityTests
 
     // Everything a lifecycle change may set; an empty field is a null limit.
     private static Task<string> RowAsync(TestDatabase db, string tenant) => db.ScalarAsync<string>($"""
-        SELECT coalesce((SELECT format('%s|%s|%s|%s|%s|%s|%s', name, status, weight, concurrency,
-            rate_limit_per_second, max_queue_depth, monthly_budget) FROM tenants WHERE id = '{tenant}'), 'no row')
+        SELECT coalesce((SELECT format('%s|%s|%s|%s|%s|%s|%s|%s', name, status, weight, concurrency,
+            rate_limit_per_second, max_queue_depth, monthly_budget, ordering) FROM tenants WHERE id = '{tenant}'), 'no row')
         """);
 }

@@ -68,8 +68,12 @@ public sealed class TenantsCliTests
         Assert.True(list.ExitCode == 0, list.ToString());
         var lines = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("ID", lines[0]);
-        Assert.Matches(@"^acme\s+paused\s+3\s+4\s+-\s+500\s+10000\s+Acme Ltd$", lines[1]);
-        Assert.Matches(@"^zeta\s+active\s+1\s+1\s+-\s+-\s+-$", lines[2]);
+        Assert.Matches(@"^acme\s+paused\s+3\s+4\s+item\s+-\s+500\s+10000\s+Acme Ltd$", lines[1]);
+        Assert.Matches(@"^zeta\s+active\s+1\s+auto \(\d+\)\s+item\s+-\s+-\s+-$", lines[2]);
+        var strict = await TenantsAsync(stack, "set", "zeta", "--ordering", "tenant");
+        Assert.True(strict.ExitCode == 0, strict.ToString());
+        Assert.Contains("concurrency      auto (1: tenant order)", strict.Stdout);
+        Assert.Equal("tenant", await db.ScalarAsync<string>("SELECT ordering FROM tenants WHERE id = 'zeta'"));
         var listJson = await TenantsAsync(stack, "list", "--json");
         Assert.Equal(["acme", "zeta"], listJson.Json.EnumerateArray().Select(t => t.GetProperty("id").GetString()));
 

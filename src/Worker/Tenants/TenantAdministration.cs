@@ -33,7 +33,11 @@ internal sealed partial class TenantAdministration(NpgsqlDataSource owner, Tenan
             TenantLifecycle.RegisterAsync(c, tx, registration, ReRegistration.RefuseUnlessDeleted, ct), cancellationToken);
         var tenant = change.Tenant;
         var reactivated = change.Kind == TenantChangeKind.Reactivated;
-        LogRegistered(logger, tenant.Id, reactivated ? "reactivated" : "registered", tenant.Weight, tenant.Concurrency);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var ordering = tenant.Ordering.ToText();
+            LogRegistered(logger, tenant.Id, reactivated ? "reactivated" : "registered", tenant.Weight, tenant.Concurrency, ordering);
+        }
         await NotifyAsync(tenant.Id);
         return new TenantRegistered(tenant, reactivated);
     }
@@ -66,7 +70,8 @@ internal sealed partial class TenantAdministration(NpgsqlDataSource owner, Tenan
         if (logger.IsEnabled(LogLevel.Information))
         {
             var status = tenant.Status.ToText();
-            LogChanged(logger, tenant.Id, status, tenant.Weight, tenant.Concurrency, tenant.RatePerSecond, tenant.MaxQueueDepth, tenant.MonthlyBudget);
+            var ordering = tenant.Ordering.ToText();
+            LogChanged(logger, tenant.Id, status, tenant.Weight, tenant.Concurrency, ordering, tenant.RatePerSecond, tenant.MaxQueueDepth, tenant.MonthlyBudget);
         }
         await NotifyAsync(tenant.Id);
         return tenant;
@@ -86,10 +91,10 @@ internal sealed partial class TenantAdministration(NpgsqlDataSource owner, Tenan
     // by Redis:ConnectTimeoutMs per node).
     private Task<int> NotifyAsync(string tenantId) => notices.PublishAsync(tenantId, CancellationToken.None);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant} {Action}: weight {Weight}, concurrency {Concurrency}")]
-    private static partial void LogRegistered(ILogger logger, string tenant, string action, int weight, int concurrency);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant} {Action}: weight {Weight}, concurrency {Concurrency} (empty: automatic), ordering {Ordering}")]
+    private static partial void LogRegistered(ILogger logger, string tenant, string action, int weight, int? concurrency, string ordering);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Tenant {Tenant} changed: status {Status}, weight {Weight}, concurrency {Concurrency}, rate {RatePerSecond}/s, max queue depth {MaxQueueDepth}, monthly budget {MonthlyBudget}")]
-    private static partial void LogChanged(ILogger logger, string tenant, string status, int weight, int concurrency, double? ratePerSecond, int? maxQueueDepth, long? monthlyBudget);
+        Message = "Tenant {Tenant} changed: status {Status}, weight {Weight}, concurrency {Concurrency} (empty: automatic), ordering {Ordering}, rate {RatePerSecond}/s, max queue depth {MaxQueueDepth}, monthly budget {MonthlyBudget}")]
+    private static partial void LogChanged(ILogger logger, string tenant, string status, int weight, int? concurrency, string ordering, double? ratePerSecond, int? maxQueueDepth, long? monthlyBudget);
 }

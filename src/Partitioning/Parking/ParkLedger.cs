@@ -26,6 +26,7 @@ public sealed class ParkLedger
 {
     private readonly Dictionary<(PartitionKey Partition, string Tenant), Entry> _entries = [];
     private readonly HashSet<PartitionKey> _unknown = [];
+    private readonly HashSet<(PartitionKey Partition, string Tenant)> _touched = []; // may have become loadable since last asked
 
     private sealed class Entry
     {
@@ -90,6 +91,7 @@ public sealed class ParkLedger
             else e.PendingWrites.Remove(offset);
         }
         e.WriteGeneration++;
+        _touched.Add((partition, tenant));
     }
 
     /// <summary>
@@ -102,15 +104,42 @@ public sealed class ParkLedger
         var requests = new List<DrainRequest>();
         foreach (var ((partition, tenant), e) in _entries)
         {
-            if (e.Draining || !e.MayHaveRows || _unknown.Contains(partition)) continue;
-            var before = Math.Min(e.LowestPendingWrite, intakePosition(partition));
-            if (before <= e.LoadedThrough + 1) continue; // nothing may be loaded yet
+            if (LoadableBefore(partition, e, intakePosition) is not { } before) continue;
             var free = room(tenant);
             if (free <= 0) continue;
             e.Draining = true;
             requests.Add(new DrainRequest(partition, tenant, e.LoadedThrough, before, e.WriteGeneration, free, e.LoadGeneration));
         }
+        _touched.Clear();
         return requests;
+    }
+
+    /// <summary>
+    /// Whether a tenant touched since the last call (a loaded event finished, a park write committed, a full
+    /// page was loaded) could start a drain now: the drainer need not wait out its interval. Cheap enough to
+    /// ask after every finished event, since it looks only at the tenants touched.
+    /// </summary>
+    public bool TakeDrainDue(Func<string, int> room, Func<PartitionKey, long> intakePosition)
+    {
+        var due = false;
+        foreach (var key in _touched)
+        {
+            if (_entries.TryGetValue(key, out var e) && LoadableBefore(key.Partition, e, intakePosition) is not null && room(key.Tenant) > 0)
+            {
+                due = true;
+                break;
+            }
+        }
+        _touched.Clear();
+        return due;
+    }
+
+    // The upper bound (exclusive) of a load that may start now, or null if none may.
+    private long? LoadableBefore(PartitionKey partition, Entry e, Func<PartitionKey, long> intakePosition)
+    {
+        if (e.Draining || !e.MayHaveRows || _unknown.Contains(partition)) return null;
+        var before = Math.Min(e.LowestPendingWrite, intakePosition(partition));
+        return before <= e.LoadedThrough + 1 ? null : before; // nothing may be loaded yet
     }
 
     /// <summary>
@@ -130,6 +159,7 @@ public sealed class ParkLedger
         if (rows > 0) e.LoadedThrough = Math.Max(e.LoadedThrough, throughOffset);
         if (rows < request.Limit && !e.HasPendingWrites && e.WriteGeneration == request.WriteGeneration && request.Before > e.InheritedThrough)
             e.MayHaveRows = false;
+        else if (rows >= request.Limit) _touched.Add((request.Partition, request.Tenant)); // a full page: likely more behind it
         RemoveIfSettled(request.Partition, request.Tenant, e);
         return true;
     }
@@ -168,6 +198,7 @@ public sealed class ParkLedger
     {
         if (!_entries.TryGetValue((partition, tenant), out var e)) return;
         e.InMemory = Math.Max(0, e.InMemory - 1);
+        if (e.MayHaveRows) _touched.Add((partition, tenant));
         RemoveIfSettled(partition, tenant, e);
     }
 
@@ -176,6 +207,7 @@ public sealed class ParkLedger
     {
         _unknown.Remove(partition);
         foreach (var key in _entries.Keys.Where(k => k.Partition == partition).ToList()) _entries.Remove(key);
+        _touched.RemoveWhere(k => k.Partition == partition);
     }
 
     /// <summary>Tenants whose park may hold rows or has writes pending.</summary>

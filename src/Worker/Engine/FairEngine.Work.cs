@@ -11,6 +11,9 @@ internal sealed partial class FairEngine
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
 
+    // Wakes the park drainer: a loaded tenant's queue fell to its drain line, or a partition's park is to be read.
+    private readonly SemaphoreSlim _drainWake = new(0, 1);
+
     /// <summary>
     /// Waits for the next event the fair scheduler lets start, with up to <paramref name="maxBatch"/>
     /// - 1 of the same tenant's following events to run with it in one transaction.
@@ -42,15 +45,35 @@ internal sealed partial class FairEngine
     // Running events ended: a hand-over may be waiting for them, and a worker may now start what they held back.
     private void EndWork(Action change)
     {
+        bool drainDue;
         lock (_gate)
         {
             change();
             Monitor.PulseAll(_gate);
+            drainDue = _core.TakeDrainDue();
         }
         Wake();
+        if (drainDue) WakeDrainer();
     }
 
     // ---- park drainer ----
+
+    /// <summary>Has the park drainer look now rather than at the end of its interval.</summary>
+    public void WakeDrainer()
+    {
+        try
+        {
+            _drainWake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken: the drainer starts every drain that is due when it looks.
+        }
+    }
+
+    /// <summary>Waits until the drainer is woken or <paramref name="interval"/> passed.</summary>
+    public Task WaitForDrainWorkAsync(TimeSpan interval, CancellationToken cancellationToken) =>
+        _drainWake.WaitAsync(interval, cancellationToken);
 
     /// <inheritdoc cref="EngineCore{TEvent}.StartDrains"/>
     public List<(DrainRequest Request, Assignment Assignment)> StartDrains()
@@ -65,9 +88,14 @@ internal sealed partial class FairEngine
     public void Loaded(DrainRequest request, Assignment assignment, int rows, long throughOffset, IReadOnlyList<EngineEvent> events)
     {
         var keyed = events.Select(e => (e, e.Envelope.OrderingKey)).ToList();
-        bool queued;
-        lock (_gate) queued = _core.Loaded(request, assignment, rows, throughOffset, keyed);
+        bool queued, drainDue;
+        lock (_gate)
+        {
+            queued = _core.Loaded(request, assignment, rows, throughOffset, keyed);
+            drainDue = _core.TakeDrainDue();
+        }
         if (queued) Wake();
+        if (drainDue) WakeDrainer();
     }
 
     public void DrainFailed(DrainRequest request)

@@ -93,6 +93,9 @@ internal static class FairlaneMetrics
     public static readonly Counter OutboxPublished = Metrics.CreateCounter(
         "fairlane_outbox_published_total", "Follow-up events relayed from the outbox to Kafka.");
 
+    public static readonly Counter OutboxWakeups = Metrics.CreateCounter(
+        "fairlane_outbox_wakeups_total", "Times the outbox relay looked again after finding nothing, by what woke it (notify, poll).", "cause");
+
     public static readonly Counter ChannelCalls = Metrics.CreateCounter(
         "fairlane_channel_calls_total", "Channel API call attempts, by how they ended.", "channel_type", "operation", "outcome");
 

@@ -14,7 +14,9 @@ namespace Fairlane.Worker.Outbox;
 /// a time take a batch, in id order, so each tenant's follow-up events keep the order they were
 /// written in (one tenant, one partition, and the idempotent producer keeps order within it). Rows
 /// are marked sent in the same transaction after the brokers acknowledged them: a crash in between
-/// publishes them again, and the consumers' processed-events ledger makes that harmless.
+/// publishes them again, and the consumers' processed-events ledger makes that harmless. Having found
+/// nothing, it sleeps until the outbox trigger's notice says a transaction wrote rows, or its poll
+/// interval passed: the poll is the fallback for a notice missed while the listening session was down.
 /// </summary>
 internal sealed partial class OutboxRelay(
     DataSources dataSources, IOptions<KafkaOptions> kafka, IOptions<WorkerOptions> worker, IOptions<AgentOptions> options,
@@ -32,6 +34,22 @@ internal sealed partial class OutboxRelay(
     {
         using var producer = new FairlaneProducer(kafka.Value.BootstrapServers, $"fairlane-{worker.Value.NodeId}-outbox");
         var poll = TimeSpan.FromMilliseconds(options.Value.OutboxPollMs);
+        var notices = new OutboxNotices(dataSources, logger);
+        using var listening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var listener = Task.Run(() => notices.RunAsync(listening.Token), CancellationToken.None);
+        try
+        {
+            await RelayUntilStoppedAsync(producer, notices, poll, stoppingToken);
+        }
+        finally
+        {
+            await listening.CancelAsync();
+            await listener;
+        }
+    }
+
+    private async Task RelayUntilStoppedAsync(FairlaneProducer producer, OutboxNotices notices, TimeSpan poll, CancellationToken stoppingToken)
+    {
         var nextCleanup = TimeSpan.Zero;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!stoppingToken.IsCancellationRequested)
@@ -48,7 +66,11 @@ internal sealed partial class OutboxRelay(
                     }
                     return relayed;
                 }, stoppingToken);
-                if (sent == 0) await Task.Delay(poll, stoppingToken);
+                if (sent == 0)
+                {
+                    var cause = await notices.WaitAsync(poll, stoppingToken);
+                    FairlaneMetrics.OutboxWakeups.WithLabels(cause == OutboxWakeCause.Notify ? "notify" : "poll").Inc();
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

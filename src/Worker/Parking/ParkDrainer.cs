@@ -10,12 +10,16 @@ namespace Fairlane.Worker.Parking;
 /// Moves parked events back into memory, in offset order, whenever their tenant has room: a tenant's
 /// park drains before its newer events, and through the same fair scheduler as everyone else. It
 /// also reads the park of each newly assigned partition, since parked events belong to their
-/// partition and whichever node owns it drains them.
+/// partition and whichever node owns it drains them. The engine wakes it when a loaded tenant's queue
+/// falls to its drain line (the interval is only the fallback), and loads of different tenants run
+/// side by side, so one slow query does not hold up every other tenant's next page.
 /// </summary>
 internal sealed partial class ParkDrainer(FairEngine engine, ParkStore store, HandlerRegistry handlers, ILogger<ParkDrainer> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(25);
-    private readonly SemaphoreSlim _assigned = new(0);
+    private const int MaxConcurrentLoads = 4; // a tenant has one load at a time; this bounds the pool connections used
+    private readonly SemaphoreSlim _loadSlots = new(MaxConcurrentLoads);
+    private readonly List<Task> _loads = [];
     private readonly Queue<Assignment> _toRead = new();
     private readonly Lock _toReadGate = new();
 
@@ -23,23 +27,65 @@ internal sealed partial class ParkDrainer(FairEngine engine, ParkStore store, Ha
     public void ReadParkOf(Assignment assignment)
     {
         lock (_toReadGate) _toRead.Enqueue(assignment);
-        _assigned.Release();
+        engine.WakeDrainer();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
                 await ReadAssignedAsync(stoppingToken);
-                foreach (var (request, assignment) in engine.StartDrains()) await DrainAsync(request, assignment, stoppingToken);
-                await _assigned.WaitAsync(Interval, stoppingToken);
+                foreach (var (request, assignment) in engine.StartDrains())
+                {
+                    await WaitForSlotAsync(request, stoppingToken);
+                    _loads.Add(DrainInSlotAsync(request, assignment, stoppingToken));
+                }
+                foreach (var done in _loads.Where(t => t.IsCompleted).ToList())
+                {
+                    _loads.Remove(done);
+                    await done; // a load that failed for an unexpected reason stops the drainer, as it always did
+                }
+                await engine.WaitForDrainWorkAsync(Interval, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the loads under way give their requests back (DrainAsync) and end.
+        }
+        finally
+        {
+            await Task.WhenAll(_loads).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task WaitForSlotAsync(DrainRequest request, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _loadSlots.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            engine.DrainFailed(request);
+            throw;
+        }
+    }
+
+    private async Task DrainInSlotAsync(DrainRequest request, Assignment assignment, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await DrainAsync(request, assignment, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the request was given back.
+        }
+        finally
+        {
+            _loadSlots.Release();
         }
     }
 

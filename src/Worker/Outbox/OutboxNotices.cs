@@ -19,7 +19,7 @@ internal enum OutboxWakeCause
 /// down they are lost, so every (re)connection also wakes the relay once, and the relay keeps its poll.
 /// A session that breaks is opened again with the outbox retry policy's delays.
 /// </summary>
-internal sealed partial class OutboxNotices(DataSources dataSources, ILogger logger)
+internal sealed partial class OutboxNotices(DataSources dataSources, ILogger logger) : IDisposable
 {
     public const string Channel = "fairlane_outbox";
 
@@ -28,6 +28,8 @@ internal sealed partial class OutboxNotices(DataSources dataSources, ILogger log
 
     // At most one wake-up pending: many notices while the relay is busy mean one more look, not many.
     private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Dispose() => _signal.Dispose();
 
     /// <summary>Listens until <paramref name="stoppingToken"/> fires, reconnecting whenever the session drops.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)

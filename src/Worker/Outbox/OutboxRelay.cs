@@ -34,7 +34,7 @@ internal sealed partial class OutboxRelay(
     {
         using var producer = new FairlaneProducer(kafka.Value.BootstrapServers, $"fairlane-{worker.Value.NodeId}-outbox");
         var poll = TimeSpan.FromMilliseconds(options.Value.OutboxPollMs);
-        var notices = new OutboxNotices(dataSources, logger);
+        using var notices = new OutboxNotices(dataSources, logger);
         using var listening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var listener = Task.Run(() => notices.RunAsync(listening.Token), CancellationToken.None);
         try

@@ -14,6 +14,7 @@ public sealed partial class FairScheduler<T>
         public LinkedListNode<TenantState>? RingNode { get; set; }
         public TokenBucket? Bucket { get; private set; }
         public int InFlight { get; set; }
+        public int Runs { get; set; } // runs in flight: what a tenant's concurrency limits when it may run keys in parallel
         public long Deficit { get; set; }
         public long EstimateTicks { get; set; }
         public bool Visited { get; set; }
@@ -41,7 +42,9 @@ public sealed partial class FairScheduler<T>
     // The first queued event this tenant may start now, or null.
     private LinkedListNode<WorkItem<T>>? TryPick(TenantState state, TimeSpan now)
     {
-        if (state.InFlight >= state.Limits.MaxInFlight || state.Queue.First is not { } head) return null;
+        // A serial tenant counts events (a run holds it whole); others count runs, each a worker's transaction.
+        var running = state.Limits.Serial ? state.InFlight : state.Runs;
+        if (running >= state.Limits.MaxInFlight || state.Queue.First is not { } head) return null;
         if (state.Bucket is { } bucket && !bucket.CanTake(now)) return null;
         if (state.Limits.Serial)
             return head.Value.NotBefore <= now && !IsBusy(state, head.Value) ? head : null; // strict order: only the head may run
@@ -111,6 +114,11 @@ public sealed partial class FairScheduler<T>
         Free(state, item.OrderingKey);
         if (runKey != item.OrderingKey) Free(state, runKey);
         item.RunKey = null;
+        if (item.LeadsRun)
+        {
+            item.LeadsRun = false;
+            state.Runs--;
+        }
         state.InFlight--;
         TotalInFlight--;
         var ticks = Math.Max(0, cost.Ticks);

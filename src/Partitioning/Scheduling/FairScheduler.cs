@@ -64,6 +64,8 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
             if (pick is not null && tenant.Deficit > 0)
             {
                 item = Dispatch(tenant, pick, now);
+                item.LeadsRun = true;
+                tenant.Runs++;
                 return true;
             }
 
@@ -78,24 +80,51 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
     }
 
     /// <summary>
-    /// Like <see cref="TryDequeue"/>, then lets the events queued right behind it in the same tenant
-    /// ride along, up to <paramref name="maxBatch"/>, so the caller can run them in one transaction.
-    /// Only a serial tenant (ordered by tenant, or concurrency 1) batches: its events run one after another
-    /// anyway, so a batch changes neither order nor concurrency. Each rider is charged and
-    /// rate-limited like a dispatch of its own and rides only while the tenant still has credit, so
-    /// batching never buys a tenant more than its fair share. Retried and isolated events run alone.
+    /// Like <see cref="TryDequeue"/>, then lets more of the same tenant's ready events ride along, up to
+    /// <paramref name="maxBatch"/>, so the caller can run them in one transaction, in this order. A serial
+    /// tenant (ordered by tenant, or concurrency 1) takes the events right behind the first: they run one
+    /// after another anyway. A tenant that may run keys in parallel takes, in queue order, events whose key
+    /// no running event holds, never two of one key, and never one past an earlier event of its key that
+    /// cannot ride: each item stays in offset order. A run counts once against such a tenant's concurrency.
+    /// Each rider is charged and rate-limited like a dispatch of its own and rides only while the tenant
+    /// still has credit, so batching never buys a tenant more than its fair share. Retried and isolated
+    /// events run alone.
     /// </summary>
     public bool TryDequeueBatch(TimeSpan now, int maxBatch, List<WorkItem<T>> batch)
     {
         batch.Clear();
         if (!TryDequeue(now, out var first)) return false;
         batch.Add(first);
+        if (!CanRide(first, now)) return true;
         var state = _tenants[first.Tenant];
-        if (!state.Limits.Serial || !CanRide(first, now)) return true;
-        while (batch.Count < maxBatch && state.Deficit > 0 && state.Queue.First is { } next && CanRide(next.Value, now))
+        if (state.Limits.Serial)
         {
-            if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
-            batch.Add(Dispatch(state, next, now));
+            while (batch.Count < maxBatch && state.Deficit > 0 && state.Queue.First is { } next && CanRide(next.Value, now))
+            {
+                if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
+                batch.Add(Dispatch(state, next, now));
+            }
+            return true;
+        }
+
+        HashSet<string>? blocked = null;
+        var scanned = 0;
+        for (var node = state.Queue.First; node is not null && batch.Count < maxBatch && state.Deficit > 0 && scanned < options.MaxScan; scanned++)
+        {
+            var next = node.Next;
+            var item = node.Value;
+            var key = KeyOf(state, item);
+            if (!CanRide(item, now) || IsBusy(state, item) || (blocked?.Contains(key) ?? false))
+            {
+                // Later events of this key must not pass it.
+                (blocked ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+            }
+            else
+            {
+                if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
+                batch.Add(Dispatch(state, node, now));
+            }
+            node = next;
         }
         return true;
     }

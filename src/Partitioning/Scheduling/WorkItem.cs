@@ -22,6 +22,9 @@ public sealed class WorkItem<T>(string tenant, string orderingKey, T payload)
     /// <summary>While in flight: the key it was scheduled under (its own, or its tenant's one key), which it holds with its own.</summary>
     internal string? RunKey { get; set; }
 
+    /// <summary>While in flight: it is the first event of its run (a run of several counts once against the tenant's concurrency).</summary>
+    internal bool LeadsRun { get; set; }
+
     /// <summary>The cost charged when dispatched; replaced by the measured cost on completion.</summary>
     internal long EstimateTicks { get; set; }
 }

@@ -26,11 +26,6 @@ public static class EnvelopeCodec
     public static byte[] Encode(EventEnvelope envelope) =>
         JsonSerializer.SerializeToUtf8Bytes(envelope, FairlaneJsonContext.Default.EventEnvelope);
 
-    /// <summary>Reads the payload as <typeparamref name="T"/>; throws <see cref="JsonException"/> if it does not fit.</summary>
-    public static T ReadPayload<T>(EventEnvelope envelope, JsonTypeInfo<T> payloadType) =>
-        envelope.Payload.Deserialize(payloadType)
-        ?? throw new JsonException($"The payload of event {envelope.Id} is null.");
-
     /// <summary>
     /// Decodes and validates a consumed record. On failure, returns a <see cref="DeadLetterReasons"/>
     /// reason and a detail for the dead-letter headers; the record must not be processed.

@@ -20,8 +20,9 @@ internal sealed class DeadLetterNotice(TenantDatabase database)
     public Task<bool> TellAsync(IDeadLetterAware handler, EngineEvent e, CancellationToken cancellationToken) =>
         database.InTenantTransactionAsync(e.Tenant, async (c, tx, ct) =>
         {
-            if (!await ProcessedEventLedger.TryRecordAsync(c, tx, e.Tenant, e.Envelope.Id + LedgerSuffix, e.Origin(), ct)) return false;
-            await handler.DeadLetteredAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, e.Origin()), ct);
+            var origin = e.Origin();
+            if (!await ProcessedEventLedger.TryRecordAsync(c, tx, e.Tenant, e.Envelope.Id + LedgerSuffix, origin, ct)) return false;
+            await handler.DeadLetteredAsync(e.Envelope, new HandlerContext(c, tx, e.Tenant, origin), ct);
             return true;
         }, cancellationToken);
 }

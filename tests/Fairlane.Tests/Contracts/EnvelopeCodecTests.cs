@@ -23,7 +23,7 @@ public sealed class EnvelopeCodecTests
         Assert.Equal(EventTypes.StockChanged, envelope.Type);
         Assert.Equal(SchemaVersions.Current, envelope.SchemaVersion);
         Assert.Equal(original.OccurredAt, envelope.OccurredAt);
-        var payload = EnvelopeCodec.ReadPayload(envelope, FairlaneJsonContext.Default.StockChanged);
+        var payload = EventCatalog.StockChanged.Decode(envelope).Payload;
         Assert.Equal(new StockChanged { ChannelType = "wix", ChannelId = "wix-1", ExternalId = "sku-9", Quantity = 12, Sequence = 7 }, payload);
     }
 

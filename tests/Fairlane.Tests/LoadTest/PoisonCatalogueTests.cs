@@ -32,7 +32,7 @@ public sealed class PoisonCatalogueTests
         Assert.Equal("stock.teleported", Decoded(DeadLetterReasons.UnknownType).Type);
         Assert.Equal("ghost-003", Decoded(DeadLetterReasons.UnknownTenant).TenantId);
         Assert.Equal(PoisonCatalogue.DeletedTenant, Decoded(DeadLetterReasons.TenantDeleted).TenantId);
-        var change = EnvelopeCodec.ReadPayload(Decoded(DeadLetterReasons.PermanentFailure), FairlaneJsonContext.Default.StockChanged);
+        var change = EventCatalog.StockChanged.Decode(Decoded(DeadLetterReasons.PermanentFailure)).Payload;
         Assert.Null(change.Quantity);
         Assert.Null(change.Delta);
         Assert.True(Now - Decoded(DeadLetterReasons.BeyondDedupWindow).OccurredAt > TimeSpan.FromDays(7) + TimeSpan.FromHours(1));

@@ -53,7 +53,7 @@ public sealed class StockModelTests
         for (var i = 0; i < 300; i++)
         {
             var (envelope, report) = traffic.Next();
-            var change = Fairlane.Contracts.Events.EnvelopeCodec.ReadPayload(envelope, Fairlane.Contracts.Events.FairlaneJsonContext.Default.StockChanged);
+            var change = Fairlane.Contracts.Events.EventCatalog.StockChanged.Decode(envelope).Payload;
             Assert.True(envelope.OccurredAt > lastAt, "occurredAt rises strictly, so the Watcher orders deltas by it");
             lastAt = envelope.OccurredAt;
             var product = int.Parse(report.ProductId[2..], System.Globalization.CultureInfo.InvariantCulture);

@@ -70,17 +70,6 @@ internal sealed class HandlerTestBed : IAsyncDisposable
         return new Handled(envelope.Id, outcome, afterCommit.Count);
     }
 
-    /// <summary>Tells a handler that an event of <paramref name="tenant"/> was dead-lettered, in a transaction of its own.</summary>
-    public Task DeadLetteredAsync<TPayload>(IDeadLetterAware<TPayload> handler, string tenant, TPayload payload, string id) where TPayload : class
-    {
-        var envelope = Typed(tenant, payload, id, null);
-        return Tenants.InTenantTransactionAsync(tenant, async (c, tx, ct) =>
-        {
-            await handler.DeadLetteredAsync(envelope, new HandlerContext(c, tx, tenant, OriginOf(envelope)), ct);
-            return true;
-        }, CancellationToken.None);
-    }
-
     /// <summary>The outbox rows of a tenant, in the order written, decoded back through the catalogue.</summary>
     public async Task<List<(string Topic, TypedEnvelope Event)>> OutboxAsync(string tenant)
     {

@@ -34,7 +34,7 @@ internal static class DeadLetterReader
         return letters;
     }
 
-    /// <summary>How many dead letters the DLQ topic holds: the sum of its partitions' high watermarks (no consumer group, no waiting).</summary>
+    /// <summary>How many records a topic (e.g. the DLQ) holds: the sum of its partitions' high watermarks (no consumer group, no waiting).</summary>
     public static long Count(string bootstrap, string topic)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();

@@ -2,85 +2,85 @@ using System.Text.Json;
 using Fairlane.Agents.Bus;
 using Fairlane.Agents.Handling;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Fairlane.Agents.Inventory;
 
-/// <summary>A product's stock and its items on the channels a sync pushes to.</summary>
-public sealed record SyncTarget(string ProductId, int Stock, int BufferStock, IReadOnlyList<(string ChannelId, string ExternalId)> Items)
+/// <summary>
+/// A product's stock, its items on the channels a sync pushes to, and the sync_events rows still open
+/// for it (read in the same statement, so every one of them is covered by the level read).
+/// </summary>
+public sealed record SyncTarget(string ProductId, int Stock, int BufferStock, IReadOnlyList<(string ChannelId, string ExternalId)> Items,
+    IReadOnlyList<long> OpenSyncEvents)
 {
     /// <summary>What every channel should show: internal stock minus the buffer held back, never negative.</summary>
     public int ChannelQuantity => Math.Max(0, Stock - BufferStock);
 }
 
-/// <summary>What Sync reads and records, within the tenant's transaction.</summary>
+/// <summary>What one product's push came to: the level pushed, the channels that took it, and each channel's result.</summary>
+public sealed record SyncRecord(SyncTarget Target, string Status, IReadOnlyList<string> OkChannels, IReadOnlyList<ChannelSyncResult> Results);
+
+/// <summary>What Sync reads and records, within tenant-bound transactions.</summary>
 public static class SyncStore
 {
-    /// <summary>The product and its mapped items on every channel but <paramref name="exceptChannelId"/>; null if no such product.</summary>
-    public static async Task<SyncTarget?> ReadTargetAsync(HandlerContext context, string productId, string? exceptChannelId,
+    /// <summary>Each existing product of <paramref name="productIds"/> with its mapped items; absent products are left out.</summary>
+    public static async Task<IReadOnlyList<SyncTarget>> ReadTargetsAsync(HandlerContext context, IReadOnlyList<string> productIds,
         CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand("""
-            SELECT p.stock, p.buffer_stock, m.channel_id, m.external_id
+            SELECT p.id, p.stock, p.buffer_stock, m.channel_id, m.external_id,
+                   ARRAY(SELECT s.id FROM sync_events s WHERE s.tenant_id = p.tenant_id AND s.product_id = p.id AND s.completed_at IS NULL)
             FROM products p
             LEFT JOIN product_channel_mappings m ON m.tenant_id = p.tenant_id AND m.product_id = p.id
-                AND m.channel_id IS DISTINCT FROM @except
-            WHERE p.tenant_id = @tenant AND p.id = @product
-            ORDER BY m.channel_id
+            WHERE p.tenant_id = @tenant AND p.id = ANY(@products)
+            ORDER BY p.id, m.channel_id
             """, context.Connection, context.Transaction);
         cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("product", productId);
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("except", exceptChannelId) { NpgsqlDbType = NpgsqlDbType.Text });
-        int? stock = null, buffer = null;
-        var items = new List<(string, string)>();
+        cmd.Parameters.AddWithValue("products", productIds.ToArray());
+        var targets = new List<SyncTarget>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            stock = reader.GetInt32(0);
-            buffer = reader.GetInt32(1);
-            if (!reader.IsDBNull(2)) items.Add((reader.GetString(2), reader.GetString(3)));
+            var id = reader.GetString(0);
+            if (targets.Count == 0 || targets[^1].ProductId != id)
+                targets.Add(new SyncTarget(id, reader.GetInt32(1), reader.GetInt32(2), new List<(string, string)>(), reader.GetFieldValue<long[]>(5)));
+            if (!reader.IsDBNull(3)) ((List<(string, string)>)targets[^1].Items).Add((reader.GetString(3), reader.GetString(4)));
         }
-        return stock is null ? null : new SyncTarget(productId, stock.Value, buffer!.Value, items);
+        return targets;
     }
 
-    /// <summary>Records what the channels now show after successful pushes.</summary>
-    public static async Task SetChannelStockAsync(HandlerContext context, string productId, IReadOnlyList<string> channelIds, int quantity,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Records pushes in one round trip: what the channels that took a level now show, and the product's
+    /// open sync_events rows completed with the level pushed and each channel's result.
+    /// </summary>
+    public static async Task RecordAsync(HandlerContext context, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
-        if (channelIds.Count == 0) return;
-        await using var cmd = new NpgsqlCommand("""
-            UPDATE product_channel_mappings SET channel_stock = @quantity
-            WHERE tenant_id = @tenant AND product_id = @product AND channel_id = ANY(@channels)
-            """, context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("product", productId);
-        cmd.Parameters.AddWithValue("channels", channelIds.ToArray());
-        cmd.Parameters.AddWithValue("quantity", quantity);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        if (records.Count == 0) return;
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        foreach (var record in records)
+        {
+            if (record.OkChannels.Count > 0)
+            {
+                batch.BatchCommands.Add(Command("""
+                    UPDATE product_channel_mappings SET channel_stock = $4
+                    WHERE tenant_id = $1 AND product_id = $2 AND channel_id = ANY($3)
+                    """, context.TenantId, record.Target.ProductId, record.OkChannels.ToArray(), record.Target.ChannelQuantity));
+            }
+            if (record.Target.OpenSyncEvents.Count > 0)
+            {
+                var json = JsonSerializer.Serialize(record.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult);
+                batch.BatchCommands.Add(Command("""
+                    UPDATE sync_events SET quantity = $3, status = $4, results = $5::jsonb, completed_at = now()
+                    WHERE tenant_id = $1 AND id = ANY($2)
+                    """, context.TenantId, record.Target.OpenSyncEvents.ToArray(), record.Target.ChannelQuantity, record.Status, json));
+            }
+        }
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Completes the requester's sync_events row, or records a new one; returns its id.</summary>
-    public static async Task<long> RecordResultAsync(HandlerContext context, long? syncEventId, string productId, string sourceEventId,
-        string? originChannelId, int quantity, string status, IReadOnlyList<ChannelSyncResult> results, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
-        var json = JsonSerializer.Serialize(results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult);
-        await using var cmd = new NpgsqlCommand(syncEventId is null
-            ? """
-              INSERT INTO sync_events (tenant_id, product_id, source_event_id, origin_channel_id, quantity, status, results, completed_at)
-              VALUES (@tenant, @product, @source, @origin, @quantity, @status, @results::jsonb, now()) RETURNING id
-              """
-            : """
-              UPDATE sync_events SET quantity = @quantity, status = @status, results = @results::jsonb, completed_at = now()
-              WHERE tenant_id = @tenant AND id = @id RETURNING id
-              """, context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("id", syncEventId ?? 0);
-        cmd.Parameters.AddWithValue("product", productId);
-        cmd.Parameters.AddWithValue("source", sourceEventId);
-        cmd.Parameters.Add(new NpgsqlParameter<string?>("origin", originChannelId) { NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.AddWithValue("quantity", quantity);
-        cmd.Parameters.AddWithValue("status", status);
-        cmd.Parameters.AddWithValue("results", json);
-        return (long)(await cmd.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException($"sync event {syncEventId} does not exist"));
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 }

@@ -19,4 +19,22 @@ public sealed class AgentOptions
 
     /// <summary>The window of the sync-health check.</summary>
     public int SyncHealthWindowMinutes { get; set; } = 15;
+
+    /// <summary>How long a product's first sync request waits for more to fold into its one push (0: push as soon as claimed).</summary>
+    public int SyncDebounceMs { get; set; } = 25;
+
+    /// <summary>Products of one tenant a pusher takes per pass.</summary>
+    public int SyncProductsPerPass { get; set; } = 200;
+
+    /// <summary>Passes (one tenant each) a node pushes at once.</summary>
+    public int SyncMaxPassesInFlight { get; set; } = 32;
+
+    /// <summary>Calls in flight to one channel within a pass.</summary>
+    public int SyncChannelConcurrency { get; set; } = 2;
+
+    /// <summary>How long a claimed product is kept from other pushers; a pass still running at 80% of it gives up and is retried.</summary>
+    public int SyncLeaseSeconds { get; set; } = 60;
+
+    /// <summary>How often a pusher looks for due products when nothing woke it.</summary>
+    public int SyncPollMs { get; set; } = 200;
 }

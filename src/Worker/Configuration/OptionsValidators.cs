@@ -157,6 +157,12 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         e.Require(o.OutboxRetentionHours is >= 0 and <= 24 * 90, nameof(o.OutboxRetentionHours), $"must be between 0 and 2160; got {o.OutboxRetentionHours}.");
         e.Require(o.SyncFailureThreshold is >= 1 and <= 100_000, nameof(o.SyncFailureThreshold), $"must be between 1 and 100000; got {o.SyncFailureThreshold}.");
         e.Require(o.SyncHealthWindowMinutes is >= 1 and <= 24 * 60, nameof(o.SyncHealthWindowMinutes), $"must be between 1 and 1440; got {o.SyncHealthWindowMinutes}.");
+        e.Require(o.SyncDebounceMs is >= 0 and <= 60_000, nameof(o.SyncDebounceMs), $"must be between 0 and 60000; got {o.SyncDebounceMs}.");
+        e.Require(o.SyncProductsPerPass is >= 1 and <= 10_000, nameof(o.SyncProductsPerPass), $"must be between 1 and 10000; got {o.SyncProductsPerPass}.");
+        e.Require(o.SyncMaxPassesInFlight is >= 1 and <= 1_000, nameof(o.SyncMaxPassesInFlight), $"must be between 1 and 1000; got {o.SyncMaxPassesInFlight}.");
+        e.Require(o.SyncChannelConcurrency is >= 1 and <= 64, nameof(o.SyncChannelConcurrency), $"must be between 1 and 64; got {o.SyncChannelConcurrency}.");
+        e.Require(o.SyncLeaseSeconds is >= 1 and <= 3_600, nameof(o.SyncLeaseSeconds), $"must be between 1 and 3600; got {o.SyncLeaseSeconds}.");
+        e.Require(o.SyncPollMs is >= 10 and <= 60_000, nameof(o.SyncPollMs), $"must be between 10 and 60000; got {o.SyncPollMs}.");
         return e.Result();
     }
 }

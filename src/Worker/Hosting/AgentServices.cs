@@ -8,6 +8,7 @@ using Fairlane.Worker.Bus;
 using Fairlane.Worker.Channels;
 using Fairlane.Worker.Configuration;
 using Fairlane.Worker.Guardian;
+using Fairlane.Worker.Sync;
 using Fairlane.Worker.Tenants;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,7 @@ internal static class AgentServices
 
         services.AddSingleton<IEventHandler, WatcherHandler>();
         services.AddSingleton<IEventHandler, SyncHandler>();
+        services.AddSyncPushing(configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddSingleton<IEventHandler, AlertHandler>();
         services.AddSingleton<IEventHandler, TenantCommandHandler>();
         services.AddGuardian(configuration.GetSection(GuardianOptions.Section).Get<GuardianOptions>() ?? new GuardianOptions(),

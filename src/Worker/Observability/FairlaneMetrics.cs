@@ -96,6 +96,16 @@ internal static class FairlaneMetrics
     public static readonly Counter OutboxWakeups = Metrics.CreateCounter(
         "fairlane_outbox_wakeups_total", "Times the outbox relay looked again after finding nothing, by what woke it (notify, poll).", "cause");
 
+    public static readonly Counter SyncRequestsFolded = Metrics.CreateCounter(
+        "fairlane_sync_requests_coalesced_total", "Sync requests that found their product already pending and folded into its one push.");
+
+    public static readonly Histogram SyncPushDelay = Metrics.CreateHistogram(
+        "fairlane_sync_push_delay_seconds", "From a product's first pending sync request to its push recorded, by the push's status.",
+        new HistogramConfiguration { LabelNames = ["status"], Buckets = LatencyBuckets });
+
+    public static readonly Counter SyncPasses = Metrics.CreateCounter(
+        "fairlane_sync_passes_total", "Push passes (one tenant's claimed products each), by how they ended (recorded, abandoned).", "outcome");
+
     public static readonly Counter ChannelCalls = Metrics.CreateCounter(
         "fairlane_channel_calls_total", "Channel API call attempts, by how they ended.", "channel_type", "operation", "outcome");
 

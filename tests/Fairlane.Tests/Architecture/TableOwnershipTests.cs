@@ -18,6 +18,7 @@ public sealed class TableOwnershipTests
         ["products"] = ["Fairlane.Agents.Inventory"],
         ["product_channel_mappings"] = ["Fairlane.Agents.Inventory"],
         ["sync_events"] = ["Fairlane.Agents.Inventory"],
+        ["sync_pending"] = ["Fairlane.Agents.Sync"],
         ["channels"] = ["Fairlane.Agents.Channels"],
         ["alerts"] = ["Fairlane.Agents.Alerting"],
         ["guardian_runs"] = ["Fairlane.Agents.Guardian", "Fairlane.Worker.Guardian"],

@@ -1,0 +1,125 @@
+using Fairlane.Agents.Handling;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Fairlane.Agents.Sync;
+
+/// <summary>A product a pusher claimed: the request count it saw, and which channel not to push back to (null: push to all).</summary>
+public sealed record ClaimedSync(string TenantId, string ProductId, long Version, string? ExceptChannelId, DateTimeOffset RequestedAt);
+
+/// <summary>
+/// The sync_pending table: products waiting for their newest level to be pushed. Requests fold into
+/// one row per product; a pusher leases rows, pushes, and removes a row only if no request arrived
+/// since it claimed it (see V010__sync_pending.sql for the protocol).
+/// </summary>
+public static class PendingSyncs
+{
+    /// <summary>
+    /// Marks <paramref name="productId"/> pending in the request's transaction. Returns null if the tenant
+    /// has no such product, true if the request folded into one already pending, false if it is the first.
+    /// </summary>
+    public static async Task<bool?> MarkAsync(HandlerContext context, string productId, string? originChannelId, TimeSpan debounce,
+        CancellationToken cancellationToken)
+    {
+        // The debounce runs from the first request: a steady stream of requests is still pushed every window.
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO sync_pending AS s (tenant_id, product_id, origin_channel_id, due_at)
+            SELECT p.tenant_id, p.id, @origin, now() + @debounce FROM products p WHERE p.tenant_id = @tenant AND p.id = @product
+            ON CONFLICT (tenant_id, product_id) DO UPDATE SET
+                version = s.version + 1,
+                origin_mixed = s.origin_mixed OR s.origin_channel_id IS DISTINCT FROM EXCLUDED.origin_channel_id
+            RETURNING s.version > 1
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.AddWithValue("tenant", context.TenantId);
+        cmd.Parameters.AddWithValue("product", productId);
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("origin", originChannelId) { NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.AddWithValue("debounce", debounce);
+        return await cmd.ExecuteScalarAsync(cancellationToken) is bool folded ? folded : null;
+    }
+
+    /// <summary>
+    /// Leases due rows across tenants, fairly: at most <paramref name="perTenant"/> products of a tenant,
+    /// whole tenants in the order of their oldest due row, none of <paramref name="busyTenants"/> (already
+    /// pushing on this node). A fleet-wide job on the owner's connection, like the outbox relay: the rows
+    /// it returns are then read and recorded in tenant-bound transactions. Two pushers racing for a row:
+    /// the update re-checks the lease under the row's lock, so one wins.
+    /// </summary>
+    public static async Task<IReadOnlyList<ClaimedSync>> ClaimAsync(NpgsqlDataSource owner, int perTenant, int limit, TimeSpan lease,
+        IReadOnlyCollection<string> busyTenants, CancellationToken cancellationToken)
+    {
+        await using var cmd = owner.CreateCommand("""
+            WITH ready AS (
+                SELECT tenant_id, product_id,
+                       row_number() OVER (PARTITION BY tenant_id ORDER BY due_at) AS rank,
+                       min(due_at) OVER (PARTITION BY tenant_id) AS tenant_due
+                FROM sync_pending
+                WHERE due_at <= now() AND (lease_until IS NULL OR lease_until < now()) AND tenant_id <> ALL(@busy)
+            ), picked AS (
+                SELECT tenant_id, product_id FROM ready WHERE rank <= @per_tenant
+                ORDER BY tenant_due, tenant_id, rank LIMIT @limit
+            )
+            UPDATE sync_pending s SET lease_until = now() + @lease
+            FROM picked c
+            WHERE s.tenant_id = c.tenant_id AND s.product_id = c.product_id
+              AND s.due_at <= now() AND (s.lease_until IS NULL OR s.lease_until < now())
+            RETURNING s.tenant_id, s.product_id, s.version, CASE WHEN s.origin_mixed THEN NULL ELSE s.origin_channel_id END, s.requested_at
+            """);
+        cmd.Parameters.AddWithValue("busy", busyTenants.ToArray());
+        cmd.Parameters.AddWithValue("per_tenant", perTenant);
+        cmd.Parameters.AddWithValue("limit", limit);
+        cmd.Parameters.AddWithValue("lease", lease);
+        var claimed = new List<ClaimedSync>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new ClaimedSync(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+        return claimed;
+    }
+
+    /// <summary>
+    /// In the transaction that records the pushes: removes each row no request reached since the claim,
+    /// and hands the others back, due now, so the level that arrived meanwhile is pushed next.
+    /// </summary>
+    public static async Task ReleaseAsync(HandlerContext context, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
+                    WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version
+                    """),
+                new NpgsqlBatchCommand("UPDATE sync_pending SET lease_until = NULL, due_at = now() WHERE tenant_id = $1 AND product_id = ANY($2)"),
+            },
+        };
+        var products = claimed.Select(c => c.ProductId).ToArray();
+        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
+        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = products });
+        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = claimed.Select(c => c.Version).ToArray() });
+        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
+        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = products });
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives back rows whose push was abandoned (a dependency down, the lease running out, the node
+    /// stopping), due again after <paramref name="retryAfter"/>. Best effort: if it fails too, the lease
+    /// expires and another pusher takes them.
+    /// </summary>
+    public static async Task AbandonAsync(NpgsqlDataSource owner, IReadOnlyList<ClaimedSync> claimed, TimeSpan retryAfter,
+        CancellationToken cancellationToken)
+    {
+        await using var cmd = owner.CreateCommand("""
+            UPDATE sync_pending s SET lease_until = NULL, due_at = now() + @retry
+            FROM unnest(@tenants::text[], @products::text[]) AS c(tenant_id, product_id)
+            WHERE s.tenant_id = c.tenant_id AND s.product_id = c.product_id
+            """);
+        cmd.Parameters.AddWithValue("tenants", claimed.Select(c => c.TenantId).ToArray());
+        cmd.Parameters.AddWithValue("products", claimed.Select(c => c.ProductId).ToArray());
+        cmd.Parameters.AddWithValue("retry", retryAfter);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Fairlane.Agents.Alerting;
+using Fairlane.Agents.Bus;
+using Fairlane.Agents.Channels;
+using Fairlane.Agents.Handling;
+using Fairlane.Agents.Inventory;
+using Fairlane.Agents.Outbox;
+using Fairlane.Agents.Storage;
+using Fairlane.Contracts.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Fairlane.Agents.Sync;
+
+/// <summary>
+/// One pass over a tenant's claimed products, with no transaction open while a channel answers: read
+/// each product's level and items in a short transaction, push every channel's share in that channel's
+/// batch size (channels side by side, a few calls per channel at once), then record the results and
+/// release the claims in a second short transaction. Pushes are absolute levels, so a pass repeated
+/// after a crash is harmless. Each call goes through the channel's resilience pipeline; a channel that
+/// still fails is recorded as failed (the next change or the Guardian brings it level), refused
+/// credentials mark it auth_failed, unhealthy channels get an alert check, and each product's outcome is
+/// announced on the event bus once committed.
+/// </summary>
+public sealed partial class SyncPusher(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, IEventBus bus,
+    ISyncObserver observer, SyncPushOptions options, ILogger<SyncPusher> logger)
+{
+    public async Task PushAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
+    {
+        var products = claimed.Select(c => c.ProductId).ToList();
+        IReadOnlyList<SyncTarget> targets = [];
+        Dictionary<string, ChannelConnection> connections = [];
+        await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
+        {
+            var context = new HandlerContext(c, tx, tenantId, default);
+            targets = await SyncStore.ReadTargetsAsync(context, products, ct);
+            if (targets.Any(t => t.Items.Count > 0)) connections = await TenantChannels.LoadAsync(channels, context, CauseOf(targets), logger, ct);
+            return true;
+        }, cancellationToken);
+
+        // Committed above: the channels are called with no transaction open.
+        var except = claimed.ToDictionary(c => c.ProductId, c => c.ExceptChannelId, StringComparer.Ordinal);
+        var shares = targets
+            .SelectMany(t => t.Items.Where(i => i.ChannelId != except[t.ProductId]).Select(i => (Target: t, i.ChannelId, i.ExternalId)))
+            .GroupBy(s => s.ChannelId);
+        var pushed = await Task.WhenAll(shares.Select(share =>
+            PushChannelAsync(tenantId, connections.GetValueOrDefault(share.Key), share.Key, share.Select(s => (s.Target, s.ExternalId)).ToList(),
+                cancellationToken)));
+        var records = targets.Select(t => Summarize(t, pushed.SelectMany(p => p).Where(r => r.ProductId == t.ProductId).Select(r => r.Result))).ToList();
+
+        var notices = new List<BusNotice>();
+        await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
+        {
+            var context = new HandlerContext(c, tx, tenantId, default);
+            await SyncStore.RecordAsync(context, records, ct);
+            foreach (var refused in records.SelectMany(r => r.Results).Where(r => r.Outcome == SyncOutcomes.AuthFailed).Select(r => r.ChannelId).Distinct())
+                await ChannelStore.SetStatusAsync(c, tx, tenantId, refused, ChannelStatus.AuthFailed, ct);
+            await RequestChecksAsync(context, CauseOf(targets), records.SelectMany(r => r.Results).ToList(), ct);
+            await PendingSyncs.ReleaseAsync(context, claimed, ct);
+            return true;
+        }, cancellationToken);
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var record in records)
+        {
+            var notice = new SyncCompletedNotice(record.Target.ProductId, record.Target.OpenSyncEvents.DefaultIfEmpty().Max(), record.Status,
+                record.Target.ChannelQuantity, record.Results);
+            observer.Pushed(record.Status, now - claimed.First(c => c.ProductId == record.Target.ProductId).RequestedAt);
+            await PublishAsync(new BusNotice(BusNotice.SyncCompleted, tenantId, now,
+                JsonSerializer.SerializeToElement(notice, AgentsJsonContext.Default.SyncCompletedNotice)), cancellationToken);
+        }
+    }
+
+    private static SyncRecord Summarize(SyncTarget target, IEnumerable<ChannelSyncResult> results)
+    {
+        var list = results.ToList();
+        var ok = list.Where(r => r.Outcome == SyncOutcomes.Ok).Select(r => r.ChannelId).ToList();
+        var status = ok.Count == list.Count ? "completed" : ok.Count == 0 ? "failed" : "partial";
+        return new SyncRecord(target, status, ok, list);
+    }
+
+    // Alert checks and channel-status checks derive their ids from the newest sync event the pass
+    // completes, so a pass repeated after a crash asks once.
+    private static string CauseOf(IReadOnlyList<SyncTarget> targets) =>
+        targets.SelectMany(t => t.OpenSyncEvents).DefaultIfEmpty().Max() is var newest and > 0 ? $"sync-{newest}" : $"sync-{Guid.NewGuid():N}";
+
+    private async Task PublishAsync(BusNotice notice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await bus.PublishAsync(notice, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Notices are best effort: the results are recorded already.
+            LogNoticeFailed(logger, ex, notice.TenantId);
+        }
+    }
+
+    // A failing channel gets its health checked (opening alerts); a channel that works again after an
+    // alert gets one too (resolving it). One check per channel, whatever the number of products.
+    private static async Task RequestChecksAsync(HandlerContext context, string cause, List<ChannelSyncResult> results, CancellationToken ct)
+    {
+        if (results.Count == 0) return;
+        var alerted = await AlertStore.OpenSubjectsAsync(context, AlertKinds.ChannelStatus, ct);
+        alerted.UnionWith(await AlertStore.OpenSubjectsAsync(context, AlertKinds.SyncHealth, ct));
+        var channelsToCheck = results.Where(r => r.Outcome is not (SyncOutcomes.Ok or SyncOutcomes.Skipped) || alerted.Contains(r.ChannelId))
+            .Select(r => r.ChannelId).Distinct(StringComparer.Ordinal);
+        foreach (var channelId in channelsToCheck)
+        {
+            await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
+                new AlertCheck { Check = AlertKinds.All, ChannelId = channelId }, $"{cause}.check.{channelId}", ct);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Announcing a sync of tenant {Tenant} on the event bus failed; its results are recorded")]
+    private static partial void LogNoticeFailed(ILogger logger, Exception exception, string tenant);
+}

@@ -34,14 +34,15 @@ public sealed class KcatContractTests
         await stack.Db.RegisterTenantsAsync([Tenant]);
         await Catalog.SeedAsync(stack.Db, Tenant, [new("web", "wix")], [new("p1", Stock: 10)], [new("p1", "web", "W-1")]);
 
-        var level = StockChanged("kcat-1", """{"channelType":"wix","channelId":"web","externalId":"W-1","quantity":20,"sequence":1}""");
-        var sale = StockChanged("kcat-2", """{"channelType":"wix","channelId":"web","externalId":"W-1","delta":-3,"sequence":2}""");
+        var level = StockChanged("kcat|level", """{"channelType":"wix","channelId":"web","externalId":"W-1","quantity":20,"sequence":1}""");
+        var sale = StockChanged("kcat|sale", """{"channelType":"wix","channelId":"web","externalId":"W-1","delta":-3,"sequence":2}""");
         var broken = StockChanged("kcat-3", """{"channelType":"wix","channelId":"web","delta":-1}"""); // no externalId
         foreach (var line in new[] { level, sale })
             Assert.Null(SchemaValidator.Errors(SchemaValidator.Of(EventTypes.StockChanged), JsonNode.Parse(line)));
         Assert.NotNull(SchemaValidator.Errors(SchemaValidator.Of(EventTypes.StockChanged), JsonNode.Parse(broken)));
 
-        // The sale twice: a re-sent event (same id) must apply once.
+        // The sale twice: a re-sent event (same id) must apply once. The ids hold a '|': kcat splits key
+        // from value at the first one, as the README says.
         using var dir = DeployFiles.TempDirectory("kcat");
         var file = dir.Path("events.txt");
         await File.WriteAllLinesAsync(file, [$"{Tenant}|{level}", $"{Tenant}|{sale}", $"{Tenant}|{sale}", $"{Tenant}|{broken}"]);

@@ -78,6 +78,7 @@ internal static class SchemaGenerator
         {
             Constrain(properties, "type", new() { ["const"] = definition.Type });
             var payload = Export(Contract.GetTypeInfo(definition.PayloadType));
+            if (definition.PayloadType == typeof(StockChanged)) payload["oneOf"] = ExactlyOneOf(nameof(StockChanged.Quantity), nameof(StockChanged.Delta));
             payload["description"] = $"{properties["payload"]!["description"]} {payload["description"]}".Trim();
             properties["payload"] = payload;
         }
@@ -98,6 +99,15 @@ internal static class SchemaGenerator
         }
         return schema;
     }
+
+    // A rule the type states in its documentation but cannot express: exactly one of these properties
+    // is set (not null). The Watcher dead-letters a stock change with both or neither as permanent-failure.
+    private static JsonArray ExactlyOneOf(params string[] properties) =>
+        new([.. properties.Select(JsonNamingPolicy.CamelCase.ConvertName).Select(name => new JsonObject
+        {
+            ["properties"] = new JsonObject { [name] = new JsonObject { ["type"] = "integer" } },
+            ["required"] = new JsonArray(JsonValue.Create(name)),
+        })]);
 
     private static void Constrain(JsonObject properties, string property, JsonObject constraints)
     {

@@ -102,6 +102,29 @@ public sealed class SchemaValidationTests
     }
 
     [Theory]
+    [InlineData("\"quantity\":5,\"delta\":-1")]
+    [InlineData("\"sequence\":3")]
+    [InlineData("\"quantity\":null,\"delta\":null")]
+    public void A_stock_change_needs_exactly_one_of_quantity_and_delta(string fields)
+    {
+        var record = JsonNode.Parse(EnvelopeCodec.Encode(Produced().First()))!.AsObject();
+        record["payload"] = JsonNode.Parse($$"""{"channelType":"wix","channelId":"web","externalId":"W-1",{{fields}}}""");
+
+        // The decoder reads it; the Watcher refuses it (permanent-failure), and the schema says so up front.
+        Assert.True(Decodes(Tenant, record));
+        Assert.NotNull(SchemaValidator.Errors(SchemaValidator.Of(EventTypes.StockChanged), record));
+    }
+
+    [Fact]
+    public void A_stock_change_with_one_of_quantity_and_delta_and_the_other_null_validates()
+    {
+        var record = JsonNode.Parse(EnvelopeCodec.Encode(Produced().First()))!.AsObject();
+        record["payload"] = JsonNode.Parse("""{"channelType":"wix","channelId":"web","externalId":"W-1","quantity":4,"delta":null}""");
+
+        Assert.Null(SchemaValidator.Errors(SchemaValidator.Of(EventTypes.StockChanged), record));
+    }
+
+    [Theory]
     [InlineData("id")]
     [InlineData("tenantId")]
     [InlineData("type")]

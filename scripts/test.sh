@@ -25,7 +25,7 @@ trap stop_servers EXIT
 # The deployment tests (tests/Fairlane.Tests/Deploy) run the operators' tools: systemd-analyze
 # (systemd) verifies the units, promtool and a real prometheus (prometheus) check the rules and scrape
 # a worker, docker-compose validates the compose file (`config` needs no Docker engine).
-ensure_apt_packages systemd prometheus docker-compose
+ensure_apt_packages systemd prometheus docker-compose kcat
 
 configuration="${FAIRLANE_TEST_CONFIGURATION:-Release}"
 results="$FAIRLANE_ROOT/TestResults"

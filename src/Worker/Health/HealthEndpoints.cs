@@ -1,27 +1,31 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Prometheus;
 
 namespace Fairlane.Worker.Health;
 
 internal static class HealthEndpoints
 {
-    /// <summary>/metrics, /healthz (the process is alive) and /readyz (its dependencies answer).</summary>
+    /// <summary>/metrics, /healthz (the process is alive) and /readyz (it can do its work, or why not).</summary>
     public static WebApplication MapFairlaneHttp(this WebApplication app)
     {
         app.MapMetrics("/metrics");
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", async (ReadinessProbe probe, CancellationToken ct) =>
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>/healthz runs the checks tagged live, /readyz those tagged ready: 200 when all pass, else 503.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
-            var checks = await probe.CheckAsync(ct);
-            var body = checks.ToDictionary(c => c.Name, c => new ReadinessEntry(c.Ready ? "ready" : "unavailable", c.Detail));
-            return Results.Json(body, HealthJsonContext.Default.DictionaryStringReadinessEntry,
-                statusCode: checks.All(c => c.Ready) ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            Predicate = r => r.Tags.Contains(HealthServices.Live),
+            ResponseWriter = HealthResponses.WriteLivenessAsync,
+        });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(HealthServices.Ready),
+            ResponseWriter = HealthResponses.WriteReadinessAsync,
         });
         return app;
     }
 }
-
-internal sealed record ReadinessEntry(string Status, string Detail);
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, ReadinessEntry>))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
-internal sealed partial class HealthJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

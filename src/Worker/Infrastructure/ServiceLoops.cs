@@ -6,11 +6,13 @@ namespace Fairlane.Worker.Infrastructure;
 /// topic unconsumed or a worker short, and look healthy. So the first loop to end before the stop
 /// (by throwing or by returning) stops its siblings and faults the service, which stops the host with
 /// exit code 1 (<see cref="HostFaults"/>) and starves the systemd watchdog, and the supervisor
-/// restarts a whole node.
+/// restarts a whole node. Given <see cref="HealthSignals"/>, the ended loop is reported at once, so
+/// /readyz says why while the siblings drain.
 /// </summary>
 internal static class ServiceLoops
 {
-    public static async Task RunAsync(string service, IReadOnlyList<Func<CancellationToken, Task>> loops, CancellationToken stoppingToken)
+    public static async Task RunAsync(string service, IReadOnlyList<Func<CancellationToken, Task>> loops, CancellationToken stoppingToken,
+        HealthSignals? signals = null)
     {
         using var siblings = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var running = loops.Select(loop => loop(siblings.Token)).ToList();
@@ -20,6 +22,7 @@ internal static class ServiceLoops
             await Task.WhenAll(running);
             return;
         }
+        signals?.LoopEnded(service, first.Exception?.GetBaseException() is { } ended ? $"a loop failed ({ended.Message})" : "a loop returned");
 
         // Let the others finish cleanly (commit, leave the group) before the host stops.
         await siblings.CancelAsync();

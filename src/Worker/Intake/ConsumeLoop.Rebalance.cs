@@ -113,8 +113,9 @@ internal sealed partial class ConsumeLoop
         }
     }
 
-    private void ReportLag(IConsumer<string?, byte[]?> consumer)
+    private void ReportLag(IConsumer<string?, byte[]?> consumer, string topic)
     {
+        var oldest = (Age: TimeSpan.Zero, Partition: "");
         foreach (var tp in consumer.Assignment)
         {
             var watermarks = consumer.GetWatermarkOffsets(tp);
@@ -125,7 +126,9 @@ internal sealed partial class ConsumeLoop
             var (uncommitted, commitAge) = engine.CommitState(new PartitionKey(tp.Topic, tp.Partition.Value));
             FairlaneMetrics.UncommittedOffsets.WithLabels(tp.Topic, partition).Set(uncommitted);
             FairlaneMetrics.CommitAge.WithLabels(tp.Topic, partition).Set(commitAge.TotalSeconds);
+            if (commitAge > oldest.Age) oldest = (commitAge, $"{tp.Topic}/{partition}");
         }
+        healthSignals.CommitAge(topic, oldest.Age, oldest.Partition);
     }
 
     private void OnError(Error error)

@@ -30,6 +30,7 @@ internal sealed partial class ConsumeLoop(
     ParkDrainer parkDrainer,
     DeadLetterSink deadLetters,
     DedupWindow dedupWindow,
+    HealthSignals healthSignals,
     Microsoft.Extensions.Options.IOptions<Configuration.EngineOptions> engineOptions,
     ILogger<ConsumeLoop> logger) : BackgroundService
 {
@@ -42,7 +43,7 @@ internal sealed partial class ConsumeLoop(
         ServiceLoops.RunAsync("The consume loop",
             handlers.Topics.Select(topic => (Func<CancellationToken, Task>)(ct => Task.Factory.StartNew(() => Run(topic, ct),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).ToList(),
-            stoppingToken);
+            stoppingToken, healthSignals);
 
     private void Run(string topic, CancellationToken stoppingToken)
     {
@@ -86,7 +87,7 @@ internal sealed partial class ConsumeLoop(
                 }
                 if (Stopwatch.GetElapsedTime(lastLag) >= LagInterval)
                 {
-                    ReportLag(consumer);
+                    ReportLag(consumer, topic);
                     lastLag = Stopwatch.GetTimestamp();
                 }
             }
@@ -191,9 +192,11 @@ internal sealed partial class ConsumeLoop(
         {
             case BackpressureChange.Pause:
                 LogBufferFull(logger, engine.Buffered, engine.BufferedBytes);
+                healthSignals.ConsumptionPaused(true);
                 break;
             case BackpressureChange.Resume:
                 LogBufferDrained(logger, engine.Buffered, engine.BufferedBytes);
+                healthSignals.ConsumptionPaused(false);
                 break;
         }
         var paused = engine.ConsumptionPaused;

@@ -27,18 +27,12 @@ internal sealed class DeadLetterIndex(NpgsqlDataSource owner)
         CancellationToken cancellationToken)
     {
         await using var cmd = owner.CreateCommand(Insert);
-        Add(cmd, identity.Tenant);
-        Add(cmd, identity.EventId);
-        Add(cmd, identity.EventType);
-        Add(cmd, letter.Reason);
-        Add(cmd, letter.Detail);
-        Add(cmd, letter.Attempts);
-        Add(cmd, letter.ExceptionType);
-        Add(cmd, source.Topic);
-        Add(cmd, source.Partition);
-        Add(cmd, source.Offset);
-        Add(cmd, kept.Partition);
-        Add(cmd, kept.Offset);
+        foreach (var value in new object?[]
+                 {
+                     identity.Tenant, identity.EventId, identity.EventType, letter.Reason, letter.Detail, letter.Attempts, letter.ExceptionType,
+                     source.Topic, source.Partition, source.Offset, kept.Partition, kept.Offset,
+                 })
+            Add(cmd, value);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 

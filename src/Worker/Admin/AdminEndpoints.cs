@@ -86,6 +86,8 @@ internal static class AdminEndpoints
             };
             return Results.Json(report, GuardianJson.Default.GuardianRunReport, statusCode: status);
         });
+
+        admin.MapDeadLetterEndpoints();
     }
 
     // This node applies its own change at once, even when no Redis node carries the notice back to it.

@@ -13,6 +13,7 @@ internal static class FairlaneCli
         ["tenants"] = TenantsCommand.Options,
         ["guardian"] = GuardianCommand.Options,
         ["topics"] = TopicsCommand.Options,
+        ["dlq"] = DlqCommand.Options,
         ["healthcheck"] = [],
         ["help"] = [],
         ["version"] = [],
@@ -44,6 +45,12 @@ internal static class FairlaneCli
           topics ensure           Create the missing Fairlane topics (Kafka:Partitions partitions each,
                                   the control topic compacted) and print every topic's partition count.
                   [--timeout S]   How long Kafka may take to answer, in seconds (default 30).
+          dlq list                List dead letters, oldest first (up to 1000)
+                  [--tenant T] [--reason R] [--since 1h|ISO] [--json]
+          dlq replay --reason R   Re-send the dead letters of a reason, not replayed yet, to their origin
+                  [--tenant T]    topic once their cause is fixed; an event already applied is skipped.
+                  [--dry-run]     Only list what would be replayed.
+                  [--again]       Also re-send those replayed before.
           healthcheck             Exit 0 when this host's daemon answers /healthz, else 1.
           version                 Print the version.
           help                    Print this help.
@@ -100,6 +107,7 @@ internal static class FairlaneCli
                 "tenants" => await TenantsCommand.RunAsync(line),
                 "guardian" => await GuardianCommand.RunAsync(line),
                 "topics" => await TopicsCommand.RunAsync(line),
+                "dlq" => await DlqCommand.RunAsync(line),
                 "healthcheck" => await HealthCheckCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };

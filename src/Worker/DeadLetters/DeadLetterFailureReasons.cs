@@ -15,8 +15,9 @@ internal static class DeadLetterFailureReasons
     public const string Transient = "transient";
     public const string Unexpected = "unexpected";
     public const string StoreFailed = "store_failed";
+    public const string IndexFailed = "index_failed";
 
-    public static IReadOnlyList<string> All { get; } = [TooLarge, NotAuthorized, InvalidRecord, Transient, Unexpected, StoreFailed];
+    public static IReadOnlyList<string> All { get; } = [TooLarge, NotAuthorized, InvalidRecord, Transient, Unexpected, StoreFailed, IndexFailed];
 
     /// <summary>The reason when the topic will refuse this record however often it is sent, else null.</summary>
     public static string? Permanent(ErrorCode code) => code switch

@@ -17,30 +17,31 @@ namespace Fairlane.Worker.DeadLetters;
 internal sealed partial class DeadLetterPublisher(
     IProducer<string?, byte[]?> producer, Topics topics, DeadLetterStore store, ILogger<DeadLetterPublisher> logger) : IDisposable
 {
-    public async Task PublishAsync(DeadLetterSource source, DeadLetter letter, CancellationToken cancellationToken)
+    /// <summary>Keeps the dead letter and says where: the dead-letter topic's partition and offset, or the table.</summary>
+    public async Task<DeadLetterKept> PublishAsync(DeadLetterSource source, DeadLetter letter, CancellationToken cancellationToken)
     {
         var why = WhyHeaders(source, letter);
-        var refusal = await TryProduceAsync(source, [.. source.Headers, .. why], cancellationToken);
-        if (refusal is null)
+        var (kept, refusal) = await TryProduceAsync(source, [.. source.Headers, .. why], cancellationToken);
+        if (kept is not null)
         {
             Kept(source, letter, "published");
-            return;
+            return kept;
         }
         if (source.Headers.Count > 0)
         {
             // The record's own headers are what we add to it; the reason and origin headers stay.
-            refusal = await TryProduceAsync(source,
+            (kept, refusal) = await TryProduceAsync(source,
                 [.. why, KeyValuePair.Create(HeaderNames.DlqHeadersDropped, Utf8(source.Headers.Count.ToString(CultureInfo.InvariantCulture)))],
                 cancellationToken);
-            if (refusal is null)
+            if (kept is not null)
             {
                 Kept(source, letter, "published without its original headers");
-                return;
+                return kept;
             }
         }
         try
         {
-            await store.StoreAsync(source, letter, $"{refusal.Code}: {refusal.Reason}", cancellationToken);
+            await store.StoreAsync(source, letter, $"{refusal!.Code}: {refusal.Reason}", cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -48,27 +49,28 @@ internal sealed partial class DeadLetterPublisher(
             throw;
         }
         Kept(source, letter, $"stored in PostgreSQL (the dead-letter topic refused it: {refusal.Reason})");
+        return DeadLetterKept.Stored;
     }
 
-    // Null once acknowledged; the broker's or client's error when the topic refuses the record for good.
-    // Anything else is transient or unforeseen: counted and thrown, and the caller retries.
-    private async Task<Error?> TryProduceAsync(DeadLetterSource source, IReadOnlyList<KeyValuePair<string, byte[]>> headerList,
+    // Where it landed once acknowledged; the broker's or client's error when the topic refuses the record
+    // for good. Anything else is transient or unforeseen: counted and thrown, and the caller retries.
+    private async Task<(DeadLetterKept? Kept, Error? Refusal)> TryProduceAsync(DeadLetterSource source, IReadOnlyList<KeyValuePair<string, byte[]>> headerList,
         CancellationToken cancellationToken)
     {
         var headers = new Confluent.Kafka.Headers();
         foreach (var (name, value) in headerList) headers.Add(name, value);
         try
         {
-            await producer.ProduceAsync(topics.DeadLetters,
+            var delivered = await producer.ProduceAsync(topics.DeadLetters,
                 new Message<string?, byte[]?> { Key = source.Key, Value = source.Value, Headers = headers },
                 cancellationToken);
-            return null;
+            return (new DeadLetterKept(delivered.Partition.Value, delivered.Offset.Value), null);
         }
         catch (KafkaException ex) when (DeadLetterFailureReasons.Permanent(ex.Error.Code) is { } reason)
         {
             FairlaneMetrics.DeadLetterFailures.WithLabels(reason).Inc();
             LogRefused(logger, source.Topic, source.Partition, source.Offset, source.Value?.Length ?? 0, ex.Error.Reason);
-            return ex.Error;
+            return (null, ex.Error);
         }
         catch (KafkaException)
         {

@@ -36,4 +36,25 @@ internal sealed class DeadLetterStore(NpgsqlDataSource owner)
         cmd.Parameters.Add(new NpgsqlParameter { Value = source.Headers.Select(h => h.Value ?? []).ToArray() });
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The stored record of the dead letter from this origin, for a replay; null when it is gone.</summary>
+    public async Task<DeadLetterRecord?> LoadAsync(string topic, int partition, long offset, CancellationToken cancellationToken)
+    {
+        await using var cmd = owner.CreateCommand("""
+            SELECT convert_from(record_key, 'UTF8'), record_value, header_names, header_values
+            FROM dead_letters WHERE origin_topic = $1 AND origin_partition = $2 AND origin_offset = $3
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = topic });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = partition });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = offset });
+        await using var row = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await row.ReadAsync(cancellationToken)) return null;
+        var names = row.GetFieldValue<string[]>(2);
+        var values = row.GetFieldValue<byte[][]>(3);
+        return new DeadLetterRecord(
+            row.IsDBNull(0) ? null : row.GetString(0),
+            row.IsDBNull(1) ? null : row.GetFieldValue<byte[]>(1),
+            [.. names.Zip(values, KeyValuePair.Create)],
+            $"dead_letters {topic}/{partition}@{offset}");
+    }
 }

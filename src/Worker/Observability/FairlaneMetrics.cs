@@ -23,6 +23,9 @@ internal static class FairlaneMetrics
     public static readonly Counter DeadLetters = Metrics.CreateCounter(
         "fairlane_dead_letters_total", "Dead letters kept: sent to the dead-letter topic or, refused there for good, stored in PostgreSQL.", "reason");
 
+    public static readonly Counter DeadLettersReplayed = Metrics.CreateCounter(
+        "fairlane_dead_letters_replayed_total", "Dead letters re-sent to their origin topic by a replay (fairlane dlq replay, POST /admin/dlq/replay).", "reason");
+
     public static readonly Counter DeadLetterFailures = Metrics.CreateCounter(
         "fairlane_dead_letter_failures_total",
         "Failed attempts to keep a dead letter: refused by the dead-letter topic for good, a transient or unexpected error (retried), or the PostgreSQL fallback failing.",

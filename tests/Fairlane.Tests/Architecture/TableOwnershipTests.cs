@@ -14,6 +14,7 @@ public sealed class TableOwnershipTests
         ["processed_events"] = ["Fairlane.Worker.Pipeline"],
         ["parked_events"] = ["Fairlane.Worker.Parking"],
         ["dead_letters"] = ["Fairlane.Worker.DeadLetters"],
+        ["dlq_index"] = ["Fairlane.Worker.DeadLetters"],
         ["outbox"] = ["Fairlane.Agents.Outbox", "Fairlane.Worker.Outbox"],
         ["products"] = ["Fairlane.Agents.Inventory"],
         ["product_channel_mappings"] = ["Fairlane.Agents.Inventory"],

@@ -35,8 +35,9 @@ public sealed class MigrationRunnerTests
     {
         await using var db = await TestDatabase.CreateAsync();
         string[] tenantOwned = ["tenants", "channels", "products", "product_channel_mappings", "sync_events", "alerts",
-                                "processed_events", "parked_events", "outbox", "dlq_index"];
-        string[] fleetWide = ["leadership", "guardian_runs"];
+                                "processed_events", "parked_events", "outbox"];
+        // dlq_index is owner-only like dead_letters (V011): DeadLetterIndexTests covers it.
+        string[] fleetWide = ["leadership", "guardian_runs", "dlq_index"];
 
         foreach (var table in tenantOwned.Concat(fleetWide))
             Assert.True(await db.ScalarAsync<bool>($"SELECT to_regclass('public.{table}') IS NOT NULL"), $"{table} is missing");

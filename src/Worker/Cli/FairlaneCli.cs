@@ -13,6 +13,7 @@ internal static class FairlaneCli
         ["tenants"] = TenantsCommand.Options,
         ["guardian"] = GuardianCommand.Options,
         ["topics"] = TopicsCommand.Options,
+        ["catalog"] = CatalogCommand.Options,
         ["healthcheck"] = [],
         ["help"] = [],
         ["version"] = [],
@@ -44,6 +45,10 @@ internal static class FairlaneCli
           topics ensure           Create the missing Fairlane topics (Kafka:Partitions partitions each,
                                   the control topic compacted) and print every topic's partition count.
                   [--timeout S]   How long Kafka may take to answer, in seconds (default 30).
+          catalog import FILE --tenant ID  Upsert a catalogue file (JSON, or CSV if FILE ends in .csv;
+                                  the format of PUT /admin/tenants/{id}/catalog) in one transaction.
+          catalog show ID         Show a tenant's products, channels (never their credentials) and mappings.
+                  [--json]        Either catalog verb: print the admin API's JSON instead of text.
           healthcheck             Exit 0 when this host's daemon answers /healthz, else 1.
           version                 Print the version.
           help                    Print this help.
@@ -68,7 +73,7 @@ internal static class FairlaneCli
           0  finished, or stopped by SIGINT/SIGTERM
           1  failed at run time (dependency unreachable at start, service faulted, migration failed,
              unknown tenant, tenant already registered, a topic could not be created)
-          2  bad command line
+          2  bad command line, or an invalid catalogue file (the message names the field)
           3  a setting is missing or invalid (the message names it)
         """;
 
@@ -100,6 +105,7 @@ internal static class FairlaneCli
                 "tenants" => await TenantsCommand.RunAsync(line),
                 "guardian" => await GuardianCommand.RunAsync(line),
                 "topics" => await TopicsCommand.RunAsync(line),
+                "catalog" => await CatalogCommand.RunAsync(line),
                 "healthcheck" => await HealthCheckCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };

@@ -97,7 +97,7 @@ internal sealed class CatalogService(TenantDatabase database, CredentialProtecto
             await CatalogChannels.AllAsync(c, tx, tenant, t), await CatalogStore.MappingsAsync(c, tx, tenant, t)), ct);
 
     // The foreign keys would refuse an unknown product or channel too, but without naming the field.
-    private static async Task MapAsync(NpgsqlConnection c, NpgsqlTransaction tx, string tenant, string prefix, CatalogMapping m, CancellationToken ct)
+    internal static async Task MapAsync(NpgsqlConnection c, NpgsqlTransaction tx, string tenant, string prefix, CatalogMapping m, CancellationToken ct)
     {
         if (await CatalogStore.FindProductAsync(c, tx, tenant, m.ProductId, ct) is null)
             throw CatalogErrors.NotFound(prefix + "productId", "Product", m.ProductId);

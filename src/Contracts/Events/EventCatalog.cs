@@ -33,8 +33,28 @@ public static class EventCatalog
     public static EventDefinition<TenantCommand> TenantCommand { get; } = new(
         EventTypes.TenantCommand, TopicRole.Control, FairlaneJsonContext.Default.TenantCommand, _ => EventTypes.TenantCommand);
 
+    // Catalogue events share one key per tenant: a mapping must not overtake the product it names.
+    private const string CatalogKey = "catalog";
+
+    /// <summary>A catalogue product defined or replaced, in order with the tenant's other catalogue events.</summary>
+    public static EventDefinition<CatalogProductUpserted> CatalogProductUpserted { get; } = new(
+        EventTypes.CatalogProductUpserted, TopicRole.Control, FairlaneJsonContext.Default.CatalogProductUpserted, _ => CatalogKey);
+
+    /// <summary>A catalogue product removed.</summary>
+    public static EventDefinition<CatalogProductDeleted> CatalogProductDeleted { get; } = new(
+        EventTypes.CatalogProductDeleted, TopicRole.Control, FairlaneJsonContext.Default.CatalogProductDeleted, _ => CatalogKey);
+
+    /// <summary>A channel item mapped to a product.</summary>
+    public static EventDefinition<CatalogMappingUpserted> CatalogMappingUpserted { get; } = new(
+        EventTypes.CatalogMappingUpserted, TopicRole.Control, FairlaneJsonContext.Default.CatalogMappingUpserted, _ => CatalogKey);
+
+    /// <summary>A channel item unmapped.</summary>
+    public static EventDefinition<CatalogMappingDeleted> CatalogMappingDeleted { get; } = new(
+        EventTypes.CatalogMappingDeleted, TopicRole.Control, FairlaneJsonContext.Default.CatalogMappingDeleted, _ => CatalogKey);
+
     /// <summary>All entries, one per event type.</summary>
-    public static IReadOnlyList<EventDefinition> All { get; } = [StockChanged, SyncRequested, ReconcileTenant, AlertCheck, TenantCommand];
+    public static IReadOnlyList<EventDefinition> All { get; } = [StockChanged, SyncRequested, ReconcileTenant, AlertCheck, TenantCommand,
+        CatalogProductUpserted, CatalogProductDeleted, CatalogMappingUpserted, CatalogMappingDeleted];
 
     private static readonly Dictionary<string, EventDefinition> ByType = All.ToDictionary(d => d.Type, StringComparer.Ordinal);
     private static readonly Dictionary<Type, EventDefinition> ByPayload = All.ToDictionary(d => d.PayloadType);

@@ -17,6 +17,18 @@ public static class EventTypes
 
     /// <summary>A tenant lifecycle command (payload <see cref="TenantCommand"/>), on the control topic.</summary>
     public const string TenantCommand = "tenant.command";
+
+    /// <summary>A catalogue product defined or replaced (payload <see cref="CatalogProductUpserted"/>), on the control topic.</summary>
+    public const string CatalogProductUpserted = "catalog.product.upserted";
+
+    /// <summary>A catalogue product removed (payload <see cref="CatalogProductDeleted"/>), on the control topic.</summary>
+    public const string CatalogProductDeleted = "catalog.product.deleted";
+
+    /// <summary>A channel item mapped to a product (payload <see cref="CatalogMappingUpserted"/>), on the control topic.</summary>
+    public const string CatalogMappingUpserted = "catalog.mapping.upserted";
+
+    /// <summary>A channel item unmapped (payload <see cref="CatalogMappingDeleted"/>), on the control topic.</summary>
+    public const string CatalogMappingDeleted = "catalog.mapping.deleted";
 }
 
 /// <summary>Payload schema versions this build reads and writes.</summary>

@@ -18,4 +18,8 @@ namespace Fairlane.Contracts.Events;
 [JsonSerializable(typeof(ReconcileTenant))]
 [JsonSerializable(typeof(AlertCheck))]
 [JsonSerializable(typeof(TenantCommand))]
+[JsonSerializable(typeof(CatalogProductUpserted))]
+[JsonSerializable(typeof(CatalogProductDeleted))]
+[JsonSerializable(typeof(CatalogMappingUpserted))]
+[JsonSerializable(typeof(CatalogMappingDeleted))]
 public sealed partial class FairlaneJsonContext : JsonSerializerContext;

@@ -22,6 +22,7 @@ internal static class AdminEndpoints
             .AddEndpointFilter(AdminErrors.FilterAsync);
         admin.MapGet("/healthz", (IOptions<WorkerOptions> worker) =>
             Results.Json(new AdminHealth("ok", worker.Value.NodeId, BuildVersion.Current), AdminJsonContext.Default.AdminHealth));
+        admin.MapCatalogEndpoints();
 
         var tenants = admin.MapGroup("/tenants");
         tenants.MapGet("", async (TenantAdministration tenancy, IOptions<EngineOptions> engine, CancellationToken ct) =>

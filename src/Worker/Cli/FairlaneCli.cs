@@ -14,6 +14,7 @@ internal static class FairlaneCli
         ["guardian"] = GuardianCommand.Options,
         ["topics"] = TopicsCommand.Options,
         ["dlq"] = DlqCommand.Options,
+        ["catalog"] = CatalogCommand.Options,
         ["healthcheck"] = [],
         ["help"] = [],
         ["version"] = [],
@@ -51,6 +52,10 @@ internal static class FairlaneCli
                   [--tenant T]    topic once their cause is fixed; an event already applied is skipped.
                   [--dry-run]     Only list what would be replayed.
                   [--again]       Also re-send those replayed before.
+          catalog import FILE --tenant ID  Upsert a catalogue file (JSON, or CSV if FILE ends in .csv;
+                                  the format of PUT /admin/tenants/{id}/catalog) in one transaction.
+          catalog show ID         Show a tenant's products, channels (never their credentials) and mappings.
+                  [--json]        Either catalog verb: print the admin API's JSON instead of text.
           healthcheck             Exit 0 when this host's daemon answers /healthz, else 1.
           version                 Print the version.
           help                    Print this help.
@@ -75,7 +80,7 @@ internal static class FairlaneCli
           0  finished, or stopped by SIGINT/SIGTERM
           1  failed at run time (dependency unreachable at start, service faulted, migration failed,
              unknown tenant, tenant already registered, a topic could not be created)
-          2  bad command line
+          2  bad command line, or an invalid catalogue file (the message names the field)
           3  a setting is missing or invalid (the message names it)
         """;
 
@@ -108,6 +113,7 @@ internal static class FairlaneCli
                 "guardian" => await GuardianCommand.RunAsync(line),
                 "topics" => await TopicsCommand.RunAsync(line),
                 "dlq" => await DlqCommand.RunAsync(line),
+                "catalog" => await CatalogCommand.RunAsync(line),
                 "healthcheck" => await HealthCheckCommand.RunAsync(line),
                 _ => await RunCommand.RunAsync(line),
             };

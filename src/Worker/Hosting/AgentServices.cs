@@ -1,5 +1,6 @@
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Bus;
+using Fairlane.Agents.Catalog;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Sync;
 using Fairlane.Agents.Tenants;
@@ -40,6 +41,10 @@ internal static class AgentServices
         services.AddSyncPushing(configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddSingleton<IEventHandler, AlertHandler>();
         services.AddSingleton<IEventHandler, TenantCommandHandler>();
+        services.AddSingleton<IEventHandler, CatalogProductUpsertedHandler>();
+        services.AddSingleton<IEventHandler, CatalogProductDeletedHandler>();
+        services.AddSingleton<IEventHandler, CatalogMappingUpsertedHandler>();
+        services.AddSingleton<IEventHandler, CatalogMappingDeletedHandler>();
         services.AddGuardian(configuration.GetSection(GuardianOptions.Section).Get<GuardianOptions>() ?? new GuardianOptions(),
             configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());
         return services;

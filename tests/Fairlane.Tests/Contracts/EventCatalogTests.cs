@@ -13,6 +13,10 @@ public sealed class EventCatalogTests
     private static readonly ReconcileTenant Reconcile = new() { RunId = Guid.NewGuid(), Epoch = 3, DriftThreshold = 5 };
     private static readonly AlertCheck Alert = new() { Check = "low_stock", ProductId = "p9" };
     private static readonly TenantCommand Command = new() { Command = "update", Name = "Shop", Weight = 4, RatePerSecond = 2.5, MonthlyBudget = 1_000 };
+    private static readonly CatalogProductUpserted ProductUpserted = new() { ProductId = "p9", Sku = "S-9", Name = "Mug", BufferStock = 2, LowStockThreshold = 1 };
+    private static readonly CatalogProductDeleted ProductDeleted = new() { ProductId = "p9" };
+    private static readonly CatalogMappingUpserted MappingUpserted = new() { ChannelId = "web", ExternalId = "item-7", ProductId = "p9" };
+    private static readonly CatalogMappingDeleted MappingDeleted = new() { ChannelId = "web", ExternalId = "item-7" };
 
     private static IEnumerable<string> DeclaredTypes() =>
         typeof(EventTypes).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
@@ -21,7 +25,7 @@ public sealed class EventCatalogTests
     public void Every_event_type_has_exactly_one_entry_and_every_entry_is_a_declared_type()
     {
         var declared = DeclaredTypes().ToList();
-        Assert.Equal(5, declared.Count);
+        Assert.Equal(9, declared.Count);
         foreach (var type in declared) Assert.Single(EventCatalog.All, d => d.Type == type);
         Assert.Equal(declared.Order(), EventCatalog.All.Select(d => d.Type).Order());
         Assert.Equal(EventCatalog.All.Count, EventCatalog.All.Select(d => d.PayloadType).Distinct().Count());
@@ -33,6 +37,10 @@ public sealed class EventCatalogTests
     [InlineData(EventTypes.ReconcileTenant, TopicRole.Guardian, "pre.guardian", typeof(ReconcileTenant))]
     [InlineData(EventTypes.AlertCheck, TopicRole.Alerts, "pre.alerts", typeof(AlertCheck))]
     [InlineData(EventTypes.TenantCommand, TopicRole.Control, "pre.control", typeof(TenantCommand))]
+    [InlineData(EventTypes.CatalogProductUpserted, TopicRole.Control, "pre.control", typeof(CatalogProductUpserted))]
+    [InlineData(EventTypes.CatalogProductDeleted, TopicRole.Control, "pre.control", typeof(CatalogProductDeleted))]
+    [InlineData(EventTypes.CatalogMappingUpserted, TopicRole.Control, "pre.control", typeof(CatalogMappingUpserted))]
+    [InlineData(EventTypes.CatalogMappingDeleted, TopicRole.Control, "pre.control", typeof(CatalogMappingDeleted))]
     public void Each_type_belongs_on_its_topic_with_its_payload_type(string type, TopicRole role, string topic, Type payload)
     {
         var definition = EventCatalog.Find(type);
@@ -50,6 +58,9 @@ public sealed class EventCatalogTests
         Assert.Equal("alert/low_stock", EventCatalog.AlertCheck.OrderingKeyOf(Alert));
         Assert.Equal(EventTypes.ReconcileTenant, EventCatalog.ReconcileTenant.OrderingKeyOf(Reconcile));
         Assert.Equal(EventTypes.TenantCommand, EventCatalog.TenantCommand.OrderingKeyOf(Command));
+        // One key for all of a tenant's catalogue events: a mapping never overtakes the product it names.
+        Assert.Equal("catalog", EventCatalog.CatalogProductUpserted.OrderingKeyOf(ProductUpserted));
+        Assert.Equal("catalog", EventCatalog.CatalogMappingUpserted.OrderingKeyOf(MappingUpserted));
         // Decoding computes the same key and keeps it on the event.
         Assert.Equal("web/item-7", RoundTrip(EventCatalog.StockChanged, Stock).OrderingKey);
     }
@@ -62,8 +73,12 @@ public sealed class EventCatalogTests
         Assert.Equal(Reconcile, RoundTrip(EventCatalog.ReconcileTenant, Reconcile).Payload);
         Assert.Equal(Alert, RoundTrip(EventCatalog.AlertCheck, Alert).Payload);
         Assert.Equal(Command, RoundTrip(EventCatalog.TenantCommand, Command).Payload);
+        Assert.Equal(ProductUpserted, RoundTrip(EventCatalog.CatalogProductUpserted, ProductUpserted).Payload);
+        Assert.Equal(ProductDeleted, RoundTrip(EventCatalog.CatalogProductDeleted, ProductDeleted).Payload);
+        Assert.Equal(MappingUpserted, RoundTrip(EventCatalog.CatalogMappingUpserted, MappingUpserted).Payload);
+        Assert.Equal(MappingDeleted, RoundTrip(EventCatalog.CatalogMappingDeleted, MappingDeleted).Payload);
         // One round trip per entry: a new entry without a case here fails this count.
-        Assert.Equal(5, EventCatalog.All.Count);
+        Assert.Equal(9, EventCatalog.All.Count);
     }
 
     [Theory]
@@ -72,6 +87,8 @@ public sealed class EventCatalogTests
     [InlineData(EventTypes.ReconcileTenant, """{"runId":"not-a-guid","epoch":1,"driftThreshold":5}""")]
     [InlineData(EventTypes.AlertCheck, """["low_stock"]""")]                                          // not an object
     [InlineData(EventTypes.TenantCommand, "null")]
+    [InlineData(EventTypes.CatalogProductUpserted, """{"sku":"S-1"}""")]                            // productId missing
+    [InlineData(EventTypes.CatalogMappingUpserted, """{"channelId":"web","externalId":"x"}""")]      // productId missing
     public void A_payload_of_the_wrong_shape_fails_to_decode_with_an_error_naming_its_type(string type, string payload)
     {
         var envelope = new EventEnvelope

@@ -35,6 +35,14 @@ public sealed class SchemaValidationTests
             Command = "register", Name = "Acme", Weight = 10, Concurrency = 4, Ordering = "item", RatePerSecond = 50.5, MaxQueueDepth = 1000, MonthlyBudget = 100_000,
         });
         yield return EventCatalog.TenantCommand.Create(Tenant, new TenantCommand { Command = "pause" });
+        yield return EventCatalog.CatalogProductUpserted.Create(Tenant, new CatalogProductUpserted
+        {
+            ProductId = "p1", Sku = "SKU-1", Name = "Bread", Stock = 12, BufferStock = 2, LowStockThreshold = 3,
+        });
+        yield return EventCatalog.CatalogProductUpserted.Create(Tenant, new CatalogProductUpserted { ProductId = "p2" });
+        yield return EventCatalog.CatalogProductDeleted.Create(Tenant, new CatalogProductDeleted { ProductId = "p2" });
+        yield return EventCatalog.CatalogMappingUpserted.Create(Tenant, new CatalogMappingUpserted { ChannelId = "wix-main", ExternalId = "W-1", ProductId = "p1" });
+        yield return EventCatalog.CatalogMappingDeleted.Create(Tenant, new CatalogMappingDeleted { ChannelId = "wix-main", ExternalId = "W-1" });
     }
 
     private static JsonObject Json(EventEnvelope envelope) => JsonNode.Parse(EnvelopeCodec.Encode(envelope))!.AsObject();

@@ -24,7 +24,16 @@ namespace Fairlane.Agents.Sync;
 public sealed partial class SyncPusher(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, IEventBus bus,
     ISyncObserver observer, SyncPushOptions options, ILogger<SyncPusher> logger)
 {
+    /// <summary>A whole pass: read, call the channels, record.</summary>
     public async Task PushAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
+    {
+        var pass = await ReadAsync(tenantId, claimed, cancellationToken);
+        var records = await CallAsync(pass, cancellationToken);
+        await RecordAsync(pass, records, cancellationToken);
+    }
+
+    /// <summary>The pass's first phase, in a short transaction: each claimed product's level, items and open sync events, and the channels.</summary>
+    public async Task<SyncPass> ReadAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
     {
         var products = claimed.Select(c => c.ProductId).ToList();
         IReadOnlyList<SyncTarget> targets = [];
@@ -36,35 +45,48 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
             if (targets.Any(t => t.Items.Count > 0)) connections = await TenantChannels.LoadAsync(channels, context, CauseOf(targets), logger, ct);
             return true;
         }, cancellationToken);
+        return new SyncPass(tenantId, claimed, targets, connections);
+    }
 
-        // Committed above: the channels are called with no transaction open.
-        var except = claimed.ToDictionary(c => c.ProductId, c => c.ExceptChannelId, StringComparer.Ordinal);
-        var shares = targets
+    /// <summary>The second phase, with no transaction open: every channel's share pushed; one record per product.</summary>
+    public async Task<IReadOnlyList<SyncRecord>> CallAsync(SyncPass pass, CancellationToken cancellationToken)
+    {
+        var except = pass.Claimed.ToDictionary(c => c.ProductId, c => c.ExceptChannelId, StringComparer.Ordinal);
+        var shares = pass.Targets
             .SelectMany(t => t.Items.Where(i => i.ChannelId != except[t.ProductId]).Select(i => (Target: t, i.ChannelId, i.ExternalId)))
             .GroupBy(s => s.ChannelId);
-        var pushed = await Task.WhenAll(shares.Select(share =>
-            PushChannelAsync(tenantId, connections.GetValueOrDefault(share.Key), share.Key, share.Select(s => (s.Target, s.ExternalId)).ToList(),
-                cancellationToken)));
-        var records = targets.Select(t => Summarize(t, pushed.SelectMany(p => p).Where(r => r.ProductId == t.ProductId).Select(r => r.Result))).ToList();
+        var pushed = (await Task.WhenAll(shares.Select(share =>
+            PushChannelAsync(pass.TenantId, pass.Connections.GetValueOrDefault(share.Key), share.Key, share.Select(s => (s.Target, s.ExternalId)).ToList(),
+                cancellationToken)))).SelectMany(p => p).ToLookup(r => r.ProductId, r => r.Result, StringComparer.Ordinal);
+        return pass.Targets.Select(t => Summarize(t, pushed[t.ProductId])).ToList();
+    }
 
-        var notices = new List<BusNotice>();
+    /// <summary>
+    /// The last phase, in a second short transaction: the results recorded, refused credentials marked,
+    /// alert checks asked for, and the claims released (kept pending where a request arrived meanwhile);
+    /// then each product's outcome announced.
+    /// </summary>
+    public async Task RecordAsync(SyncPass pass, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    {
+        var tenantId = pass.TenantId;
         await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
         {
             var context = new HandlerContext(c, tx, tenantId, default);
             await SyncStore.RecordAsync(context, records, ct);
             foreach (var refused in records.SelectMany(r => r.Results).Where(r => r.Outcome == SyncOutcomes.AuthFailed).Select(r => r.ChannelId).Distinct())
                 await ChannelStore.SetStatusAsync(c, tx, tenantId, refused, ChannelStatus.AuthFailed, ct);
-            await RequestChecksAsync(context, CauseOf(targets), records.SelectMany(r => r.Results).ToList(), ct);
-            await PendingSyncs.ReleaseAsync(context, claimed, ct);
+            await RequestChecksAsync(context, CauseOf(pass.Targets), records.SelectMany(r => r.Results).ToList(), ct);
+            await PendingSyncs.ReleaseAsync(context, pass.Claimed, ct);
             return true;
         }, cancellationToken);
 
         var now = DateTimeOffset.UtcNow;
+        var requestedAt = pass.Claimed.ToDictionary(c => c.ProductId, c => c.RequestedAt, StringComparer.Ordinal);
         foreach (var record in records)
         {
             var notice = new SyncCompletedNotice(record.Target.ProductId, record.Target.OpenSyncEvents.DefaultIfEmpty().Max(), record.Status,
                 record.Target.ChannelQuantity, record.Results);
-            observer.Pushed(record.Status, now - claimed.First(c => c.ProductId == record.Target.ProductId).RequestedAt);
+            observer.Pushed(record.Status, now - requestedAt[record.Target.ProductId]);
             await PublishAsync(new BusNotice(BusNotice.SyncCompleted, tenantId, now,
                 JsonSerializer.SerializeToElement(notice, AgentsJsonContext.Default.SyncCompletedNotice)), cancellationToken);
         }
@@ -115,3 +137,7 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
     [LoggerMessage(Level = LogLevel.Warning, Message = "Announcing a sync of tenant {Tenant} on the event bus failed; its results are recorded")]
     private static partial void LogNoticeFailed(ILogger logger, Exception exception, string tenant);
 }
+
+/// <summary>A pass between its phases: what it claimed, and what it read.</summary>
+public sealed record SyncPass(string TenantId, IReadOnlyList<ClaimedSync> Claimed, IReadOnlyList<SyncTarget> Targets,
+    IReadOnlyDictionary<string, ChannelConnection> Connections);

@@ -106,12 +106,14 @@ public sealed class SyncHandlerTests
         var sync = new SyncRig(bed, channels);
         await bed.HandleAsync(sync.Handler, Tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
         var claimed = await sync.ClaimAsync();
+        var read = await sync.Pusher.ReadAsync(Tenant, claimed, CancellationToken.None); // reads 20
 
-        // A sale and its request land after the claim: the claimed pass must not end the product's wait.
+        // A sale and its request land after the pass read the level: the pass must not end the product's wait.
         await bed.Db.ExecuteAsync("UPDATE products SET stock = 17 WHERE id = 'p1'");
         await bed.HandleAsync(sync.Handler, Tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
         Assert.Empty(await sync.ClaimAsync()); // leased: no second pusher takes it meanwhile
-        await sync.PushAsync(claimed);
+        await sync.Pusher.RecordAsync(read, await sync.Pusher.CallAsync(read, CancellationToken.None), CancellationToken.None);
+        Assert.Equal(20, accounts["web"].GetStock("web-1"));
         Assert.Equal(1L, await bed.Db.ScalarAsync<long>("SELECT count(*) FROM sync_pending WHERE lease_until IS NULL"));
 
         await sync.DrainAsync();

@@ -181,7 +181,7 @@ internal sealed class LoadRun(RunRequest request)
     private async Task<SystemResult> AnalyzeAsync(string system, LoadPlan plan, IReadOnlyList<SentEvent> sent, RunDatabase db, Topics topics,
         long runStartMs, long cutoffMs, CancellationToken cancellationToken)
     {
-        var ledger = new LedgerReader(db.Owner, topics.Webhooks, topics.Sync);
+        var ledger = new LedgerReader(db.Owner, topics.Webhooks);
         var processed = await ledger.WebhooksAsync(cancellationToken);
         var effects = await ledger.EffectsAsync(cancellationToken);
         return RunAnalysis.Analyze(system, plan, sent, processed, effects, runStartMs, cutoffMs, _s.TargetP99Ms);

@@ -17,7 +17,7 @@ internal sealed record EffectCounts(long WebhooksWithEffect, long DuplicatedEffe
 /// when that transaction began; produced_at is the producer's fl-produced-at header. Both clocks
 /// are this machine's.
 /// </summary>
-internal sealed class LedgerReader(NpgsqlDataSource owner, string webhooksTopic, string syncTopic)
+internal sealed class LedgerReader(NpgsqlDataSource owner, string webhooksTopic)
 {
     public async Task<List<ProcessedWebhook>> WebhooksAsync(CancellationToken cancellationToken)
     {
@@ -35,8 +35,8 @@ internal sealed class LedgerReader(NpgsqlDataSource owner, string webhooksTopic,
 
     /// <summary>
     /// A webhook's effect is its sync_events row (source_event_id = the webhook's id); a second row
-    /// for one webhook is an effect applied twice. Syncs done and their latency (webhook sent →
-    /// sync transaction began, warm-up left out) exist only where a Sync agent runs.
+    /// for one webhook is an effect applied twice. Syncs done and their latency (webhook sent → its
+    /// push recorded at the channels, warm-up left out) exist only where a Sync agent runs.
     /// </summary>
     public async Task<EffectCounts> EffectsAsync(CancellationToken cancellationToken)
     {
@@ -56,12 +56,11 @@ internal sealed class LedgerReader(NpgsqlDataSource owner, string webhooksTopic,
         }
         var latencies = new List<double>();
         await using (var cmd = new NpgsqlCommand("""
-            SELECT extract(epoch FROM s.processed_at - w.produced_at) * 1000
-            FROM processed_events s JOIN processed_events w ON w.tenant_id = s.tenant_id AND s.event_id = w.event_id || '.sync'
-            WHERE s.topic = @sync AND w.topic = @topic AND w.produced_at IS NOT NULL AND w.event_id NOT LIKE 'warmup-%'
+            SELECT extract(epoch FROM s.completed_at - w.produced_at) * 1000
+            FROM sync_events s JOIN processed_events w ON w.tenant_id = s.tenant_id AND w.event_id = s.source_event_id
+            WHERE w.topic = @topic AND w.produced_at IS NOT NULL AND w.event_id NOT LIKE 'warmup-%' AND s.completed_at IS NOT NULL
             """, connection))
         {
-            cmd.Parameters.AddWithValue("sync", syncTopic);
             cmd.Parameters.AddWithValue("topic", webhooksTopic);
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) latencies.Add((double)reader.GetDecimal(0));

@@ -89,7 +89,7 @@ internal static class MarkdownReport
 
         Line(md, "### Fairness and effects");
         Line(md, "");
-        Line(md, "| system | Jain's index over backlogged tenants | backlogged tenants | backlogged seconds | lost | duplicated effects | processed without effect | unknown processed | syncs done | webhook → sync p99 ms |");
+        Line(md, "| system | Jain's index over backlogged tenants | backlogged tenants | backlogged seconds | lost | duplicated effects | processed without effect | unknown processed | syncs done | webhook → push recorded p99 ms |");
         Line(md, "|---|---|---|---|---|---|---|---|---|---|");
         foreach (var system in run.Systems)
         {

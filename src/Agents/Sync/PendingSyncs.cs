@@ -41,8 +41,9 @@ public static class PendingSyncs
     /// Leases due rows across tenants, fairly: at most <paramref name="perTenant"/> products of a tenant,
     /// whole tenants in the order of their oldest due row, none of <paramref name="busyTenants"/> (already
     /// pushing on this node). A fleet-wide job on the owner's connection, like the outbox relay: the rows
-    /// it returns are then read and recorded in tenant-bound transactions. Two pushers racing for a row:
-    /// the update re-checks the lease under the row's lock, so one wins.
+    /// it returns are then read and recorded in tenant-bound transactions. It never waits on a row lock
+    /// (SKIP LOCKED): a row locked by a request folding into it or by another pusher is left for the next
+    /// look, so a claim can neither deadlock with them nor take a row twice.
     /// </summary>
     public static async Task<IReadOnlyList<ClaimedSync>> ClaimAsync(NpgsqlDataSource owner, int perTenant, int limit, TimeSpan lease,
         IReadOnlyCollection<string> busyTenants, CancellationToken cancellationToken)
@@ -57,11 +58,14 @@ public static class PendingSyncs
             ), picked AS (
                 SELECT tenant_id, product_id FROM ready WHERE rank <= @per_tenant
                 ORDER BY tenant_due, tenant_id, rank LIMIT @limit
+            ), locked AS (
+                SELECT s.tenant_id, s.product_id FROM sync_pending s JOIN picked c USING (tenant_id, product_id)
+                WHERE s.due_at <= now() AND (s.lease_until IS NULL OR s.lease_until < now())
+                FOR UPDATE OF s SKIP LOCKED
             )
             UPDATE sync_pending s SET lease_until = now() + @lease
-            FROM picked c
+            FROM locked c
             WHERE s.tenant_id = c.tenant_id AND s.product_id = c.product_id
-              AND s.due_at <= now() AND (s.lease_until IS NULL OR s.lease_until < now())
             RETURNING s.tenant_id, s.product_id, s.version, CASE WHEN s.origin_mixed THEN NULL ELSE s.origin_channel_id END, s.requested_at
             """);
         cmd.Parameters.AddWithValue("busy", busyTenants.ToArray());
@@ -84,10 +88,13 @@ public static class PendingSyncs
     /// </summary>
     public static async Task ReleaseAsync(HandlerContext context, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
     {
+        // Rows are locked in product order first: two transactions locking the same rows in different
+        // orders would deadlock, and the request transactions folding into them run concurrently.
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE"),
                 new NpgsqlBatchCommand("""
                     DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
                     WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version
@@ -98,9 +105,11 @@ public static class PendingSyncs
         var products = claimed.Select(c => c.ProductId).ToArray();
         batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
         batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = products });
-        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = claimed.Select(c => c.Version).ToArray() });
         batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
         batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = products });
+        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = claimed.Select(c => c.Version).ToArray() });
+        batch.BatchCommands[2].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
+        batch.BatchCommands[2].Parameters.Add(new NpgsqlParameter { Value = products });
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -51,6 +51,12 @@ internal static class RetryPolicies
     /// <summary>Relaying the outbox while PostgreSQL or Kafka is unreachable.</summary>
     public static RetryPolicy Outbox { get; } = new("outbox", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// Recording a sync pass after its pushes (a deadlock with requests folding into the same rows, a
+    /// database blip), bounded by the pass's lease: the pushes are not repeated for it.
+    /// </summary>
+    public static RetryPolicy SyncRecords { get; } = new("sync-records", TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), Jitter: true);
+
     /// <summary>Recording how a Guardian run ended (bounded by the caller's one-minute limit).</summary>
     public static RetryPolicy GuardianFinish { get; } = new("guardian-finish", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 

@@ -19,6 +19,10 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
     private static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
 
+    // The pushes are done by then; recording them is retried rather than the pass abandoned and pushed again.
+    private readonly Polly.ResiliencePipeline _recordRetry = RetryPolicies.SyncRecords.Build(TransientErrors.IsTransient,
+        (ex, attempt, delay) => LogRecordRetry(logger, ex, attempt, delay.TotalMilliseconds));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -67,7 +71,9 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         deadline.CancelAfter(options.Lease * 0.8); // give up well before another pusher may take the products
         try
         {
-            await pusher.PushAsync(tenantId, claimed, deadline.Token);
+            var pass = await pusher.ReadAsync(tenantId, claimed, deadline.Token);
+            var records = await pusher.CallAsync(pass, deadline.Token);
+            await _recordRetry.ExecuteAsync(ct => new ValueTask(pusher.RecordAsync(pass, records, ct)), deadline.Token);
             FairlaneMetrics.SyncPasses.WithLabels("recorded").Inc();
         }
         catch (Exception ex)
@@ -94,6 +100,9 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
             LogAbandonFailed(logger, ex, tenantId, options.Lease.TotalSeconds);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a sync pass failed (attempt {Attempt}); trying again in {DelayMs} ms")]
+    private static partial void LogRecordRetry(ILogger logger, Exception exception, int attempt, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming pending syncs failed; looking again in {DelayMs} ms")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, double delayMs);

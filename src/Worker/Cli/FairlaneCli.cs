@@ -9,7 +9,7 @@ internal static class FairlaneCli
     {
         ["run"] = [],
         ["migrate"] = [],
-        ["produce"] = ["--demo", "--tenants"],
+        ["produce"] = ProduceCommand.Options,
         ["tenants"] = TenantsCommand.Options,
         ["guardian"] = GuardianCommand.Options,
         ["topics"] = TopicsCommand.Options,
@@ -30,6 +30,7 @@ internal static class FairlaneCli
           migrate                 Apply pending database migrations and exit.
           produce --demo N        Send N valid webhook events spread over several tenants.
                   [--tenants K]   How many demo tenants (default 8).
+                  [--items M]     How many items per channel (default 50).
           tenants list            List the registered tenants.
           tenants show ID         Show a tenant's status and limits.
           tenants register ID     Register a tenant (a deleted one is reactivated).

@@ -6,16 +6,27 @@ using Fairlane.Worker.Configuration;
 
 namespace Fairlane.Worker.Cli;
 
-/// <summary>`fairlane produce --demo N`: N valid, tenant-keyed webhook events over several tenants.</summary>
+/// <summary>
+/// `fairlane produce --demo N`: N valid, tenant-keyed webhook events over several tenants. Each event is a sale
+/// (a stock delta) of item <c>item-NNN</c> (NNN below <c>--items</c>) on channel <c>{type}-main</c> of tenant
+/// <c>demo-KK</c>: the names scripts/run-dev.sh gives the catalogue it imports, so every webhook of the demo names
+/// a mapped item. The events walk tenants first, then channel types, then items, so every tenant reports from
+/// every channel. They carry no sequence: a second demo run against the same database is newer, not stale.
+/// </summary>
 internal static class ProduceCommand
 {
+    private const string Demo = "--demo";
+    private const string Tenants = "--tenants";
+    private const string Items = "--items";
+    public static readonly string[] Options = [Demo, Tenants, Items];
     private static readonly string[] ChannelTypes = ["eposnow", "wix", "deliveroo"];
 
     public static async Task<int> RunAsync(CommandLine line)
     {
-        if (!line.Has("--demo")) throw new UsageException("produce needs --demo N (how many events to send).");
-        var count = line.GetInt("--demo", 0, 1, 100_000_000);
-        var tenants = line.GetInt("--tenants", 8, 1, 10_000);
+        if (!line.Has(Demo)) throw new UsageException("produce needs --demo N (how many events to send).");
+        var count = line.GetInt(Demo, 0, 1, 100_000_000);
+        var tenants = line.GetInt(Tenants, 8, 1, 10_000);
+        var items = line.GetInt(Items, 50, 1, 1_000);
         var configuration = CliConfiguration.Build(line.ConfigurationArgs);
         var kafka = configuration.GetValidated<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
         await RegisterDemoTenantsAsync(configuration, tenants);
@@ -26,7 +37,7 @@ internal static class ProduceCommand
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
-            var envelope = EnvelopeCodec.Create(DemoTenant(i % tenants), EventTypes.StockChanged, DemoEvent(i), FairlaneJsonContext.Default.StockChanged);
+            var envelope = EnvelopeCodec.Create(DemoTenant(i % tenants), EventTypes.StockChanged, DemoEvent(i, tenants, items), FairlaneJsonContext.Default.StockChanged);
             ProduceWhenQueueHasRoom(producer, topic, envelope, failures);
         }
         var pending = producer.Flush(TimeSpan.FromSeconds(60));
@@ -59,14 +70,18 @@ internal static class ProduceCommand
         await tx.CommitAsync();
     }
 
-    private static StockChanged DemoEvent(int i) => new()
+    // Event i goes to tenant i % tenants (DemoTenant); the rest of its index picks the channel, then the item.
+    private static StockChanged DemoEvent(int i, int tenants, int items)
     {
-        ChannelType = ChannelTypes[i % ChannelTypes.Length],
-        ChannelId = $"{ChannelTypes[i % ChannelTypes.Length]}-main",
-        ExternalId = $"item-{i % 50:000}",
-        Quantity = Random.Shared.Next(0, 100),
-        Sequence = i,
-    };
+        var type = ChannelTypes[i / tenants % ChannelTypes.Length];
+        return new StockChanged
+        {
+            ChannelType = type,
+            ChannelId = $"{type}-main",
+            ExternalId = $"item-{i / (tenants * ChannelTypes.Length) % items:000}",
+            Delta = -Random.Shared.Next(1, 4),
+        };
+    }
 
     private static void ProduceWhenQueueHasRoom(FairlaneProducer producer, string topic, EventEnvelope envelope, DeliveryFailures failures)
     {

@@ -3,9 +3,14 @@ using Npgsql;
 
 namespace Fairlane.Agents.Inventory;
 
-/// <summary>A channel item mapped to a product, with the product's stock, read under a row lock.</summary>
+/// <summary>
+/// A channel item mapped to a product, with the product's stock, read under a row lock; and the id
+/// reserved for the sync_events row the report will write if it applies (taken after the lock, so ids
+/// follow the order in which reports of one item apply).
+/// </summary>
 public sealed record MappedItem(
-    string ProductId, long? LastSequence, DateTimeOffset? LastChangedAt, int? ChannelStock, int Stock, int BufferStock, int? LowStockThreshold)
+    string ProductId, long? LastSequence, DateTimeOffset? LastChangedAt, int? ChannelStock, int Stock, int BufferStock, int? LowStockThreshold,
+    long SyncEventId)
 {
     /// <summary>What the channel should show: internal stock minus the buffer held back, never negative.</summary>
     public int ExpectedChannelStock => Math.Max(0, Stock - BufferStock);
@@ -18,43 +23,61 @@ public static class InventoryStore
     public static async Task<MappedItem?> FindMappedForUpdateAsync(HandlerContext context, string channelId, string externalId,
         CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock, p.stock, p.buffer_stock, p.low_stock_threshold
-            FROM product_channel_mappings m
-            JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
-            WHERE m.tenant_id = @tenant AND m.channel_id = @channel AND m.external_id = @external
-            FOR UPDATE OF m, p
-            """, context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("channel", channelId);
-        cmd.Parameters.AddWithValue("external", externalId);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        // One round trip: the locking read, then (only once the lock is held) the id reservation.
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
+        {
+            BatchCommands =
+            {
+                Command("""
+                    SELECT m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock, p.stock, p.buffer_stock, p.low_stock_threshold
+                    FROM product_channel_mappings m
+                    JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
+                    WHERE m.tenant_id = $1 AND m.channel_id = $2 AND m.external_id = $3
+                    FOR UPDATE OF m, p
+                    """, context.TenantId, channelId, externalId),
+                new NpgsqlBatchCommand("SELECT nextval(pg_get_serial_sequence('sync_events', 'id'))"),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new MappedItem(reader.GetString(0),
-            reader.IsDBNull(1) ? null : reader.GetInt64(1),
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? null : reader.GetInt32(3),
+        var (productId, lastSequence, lastChangedAt, channelStock, stock, buffer, threshold) = (reader.GetString(0),
+            reader.IsDBNull(1) ? (long?)null : reader.GetInt64(1),
+            reader.IsDBNull(2) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? (int?)null : reader.GetInt32(3),
             reader.GetInt32(4), reader.GetInt32(5),
-            reader.IsDBNull(6) ? null : reader.GetInt32(6));
+            reader.IsDBNull(6) ? (int?)null : reader.GetInt32(6));
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new MappedItem(productId, lastSequence, lastChangedAt, channelStock, stock, buffer, threshold, reader.GetInt64(0));
     }
 
-    /// <summary>Sets the product's stock and what the channel last reported (with its sequence or time).</summary>
-    public static async Task ApplyChannelReportAsync(HandlerContext context, string productId, int stock, string channelId, string externalId,
-        int channelStock, long? sequence, DateTimeOffset changedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// In one round trip: sets the product's stock and what the channel last reported (with its sequence
+    /// or time), writes the sync_events row under the id <paramref name="item"/> reserved, and runs the
+    /// report's <paramref name="followUps"/> (its outbox rows).
+    /// </summary>
+    public static async Task ApplyChannelReportAsync(HandlerContext context, MappedItem item, int stock, string channelId, string externalId,
+        int channelStock, long? sequence, DateTimeOffset changedAt, string sourceEventId, IReadOnlyList<NpgsqlBatchCommand> followUps,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
         {
             BatchCommands =
             {
                 Command("UPDATE products SET stock = $2, updated_at = now() WHERE tenant_id = $1 AND id = $3",
-                    context.TenantId, stock, productId),
+                    context.TenantId, stock, item.ProductId),
                 Command("""
                     UPDATE product_channel_mappings
                     SET channel_stock = $2, last_sequence = coalesce($3, last_sequence), last_changed_at = $4
                     WHERE tenant_id = $1 AND channel_id = $5 AND external_id = $6
                     """, context.TenantId, channelStock, (object?)sequence ?? DBNull.Value, changedAt, channelId, externalId),
+                Command("""
+                    INSERT INTO sync_events (id, tenant_id, product_id, source_event_id, origin_channel_id, quantity)
+                    OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)
+                    """, item.SyncEventId, context.TenantId, item.ProductId, sourceEventId, channelId, stock),
             },
         };
+        foreach (var followUp in followUps) batch.BatchCommands.Add(followUp);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -19,15 +19,21 @@ public static class OutboxWriter
     public static async Task AddAsync<TPayload>(HandlerContext context, EventDefinition<TPayload> definition, TPayload payload, string id,
         CancellationToken cancellationToken) where TPayload : class
     {
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { Command(context, definition, payload, id) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The statement <see cref="AddAsync"/> runs, for a handler that sends it in a batch with its own writes.</summary>
+    public static NpgsqlBatchCommand Command<TPayload>(HandlerContext context, EventDefinition<TPayload> definition, TPayload payload, string id)
+        where TPayload : class
+    {
         var envelope = definition.Create(context.TenantId, payload, id);
-        await using var cmd = new NpgsqlCommand(
-            "INSERT INTO outbox (tenant_id, topic, event_id, value) VALUES (@tenant, @topic, @id, @value)",
-            context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("topic", Topics.Suffix(definition.Topic));
-        cmd.Parameters.AddWithValue("id", envelope.Id);
-        cmd.Parameters.AddWithValue("value", EnvelopeCodec.Encode(envelope));
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        var command = new NpgsqlBatchCommand("INSERT INTO outbox (tenant_id, topic, event_id, value) VALUES ($1, $2, $3, $4)");
+        command.Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = Topics.Suffix(definition.Topic) });
+        command.Parameters.Add(new NpgsqlParameter { Value = envelope.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = EnvelopeCodec.Encode(envelope) });
+        return command;
     }
 
     /// <summary>

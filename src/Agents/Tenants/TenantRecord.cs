@@ -29,6 +29,18 @@ public sealed record TenantRecord(
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>The statement <see cref="ReadAsync"/> runs, for a batch; read its row with <see cref="FromAsync"/>.</summary>
+    public static NpgsqlBatchCommand ReadCommand(string tenantId)
+    {
+        var command = new NpgsqlBatchCommand(SelectColumns + " WHERE t.id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        return command;
+    }
+
+    /// <summary>The tenant in the reader's current result (of <see cref="ReadCommand"/>); null when it has no row.</summary>
+    public static async Task<TenantRecord?> FromAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+
     /// <summary>Every tenant (fleet-wide: needs the owner's connection).</summary>
     public static async Task<List<TenantRecord>> ReadAllAsync(NpgsqlDataSource owner, CancellationToken cancellationToken)
     {

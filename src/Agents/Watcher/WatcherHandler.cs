@@ -3,6 +3,7 @@ using Fairlane.Agents.Handling;
 using Fairlane.Agents.Inventory;
 using Fairlane.Agents.Outbox;
 using Fairlane.Contracts.Events;
+using Npgsql;
 
 namespace Fairlane.Agents.Watcher;
 
@@ -41,18 +42,20 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChang
         var before = item.ChannelStock ?? item.ExpectedChannelStock;
         var channelStock = change.Quantity ?? before + change.Delta!.Value;
         var stock = item.Stock + (channelStock - before);
-        await InventoryStore.ApplyChannelReportAsync(context, item.ProductId, stock, change.ChannelId, change.ExternalId, channelStock,
-            change.Sequence, envelope.OccurredAt, cancellationToken);
-        var syncEventId = await InventoryStore.AddSyncEventAsync(context, item.ProductId, envelope.Id, change.ChannelId, stock, cancellationToken);
-
-        await OutboxWriter.AddAsync(context, EventCatalog.SyncRequested,
-            new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook", SyncEventId = syncEventId },
-            $"{envelope.Id}.sync", cancellationToken);
+        List<NpgsqlBatchCommand> followUps =
+        [
+            OutboxWriter.Command(context, EventCatalog.SyncRequested,
+                new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook", SyncEventId = item.SyncEventId },
+                $"{envelope.Id}.sync"),
+        ];
         if (item.LowStockThreshold is { } threshold && (stock <= threshold) != (item.Stock <= threshold))
         {
-            await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
-                new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId }, $"{envelope.Id}.low-stock", cancellationToken);
+            followUps.Add(OutboxWriter.Command(context, EventCatalog.AlertCheck,
+                new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId }, $"{envelope.Id}.low-stock"));
         }
+        // The effects, the sync record and the follow-up events in one round trip.
+        await InventoryStore.ApplyChannelReportAsync(context, item, stock, change.ChannelId, change.ExternalId, channelStock,
+            change.Sequence, envelope.OccurredAt, envelope.Id, followUps, cancellationToken);
         return Outcome.Done;
     }
 

@@ -1,19 +1,17 @@
 using Fairlane.Agents.Handling;
-using Fairlane.Worker.Engine;
 
 namespace Fairlane.Worker.Pipeline;
 
 /// <summary>
-/// Records the run's events in the processed-events ledger, in its transaction and in one statement:
-/// an event already there (re-delivered, or a second copy within the run) is a duplicate and is not
-/// handled again. The marks commit with the effects, or roll back with them.
+/// The run's events were recorded in the processed-events ledger by its first round trip, in its
+/// transaction and in one statement: an event already there (re-delivered, or a second copy within the
+/// run) is a duplicate and is not handled again. The marks commit with the effects, or roll back with them.
 /// </summary>
 internal sealed class IdempotencyStep : IPipelineStep
 {
     public async Task InvokeAsync(PipelineRun run, RunStep next, CancellationToken cancellationToken)
     {
-        var fresh = await ProcessedEventLedger.TryRecordManyAsync(run.Connection, run.Transaction, run.TenantId,
-            run.Events.Select(e => (e.Envelope.Id, e.Origin())).ToList(), cancellationToken);
+        var fresh = run.Fresh;
         for (var i = 0; i < run.Events.Count; i++)
         {
             // Taken out of the set, so a second copy of one event in the run counts as the duplicate it is.

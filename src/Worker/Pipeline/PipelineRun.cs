@@ -26,6 +26,9 @@ internal sealed class PipelineRun(IReadOnlyList<EngineEvent> events)
     /// <summary>The tenant's row as the transaction read it; null when it is not registered.</summary>
     public TenantRecord? Tenant { get; set; }
 
+    /// <summary>The ids of the run's events its transaction recorded in the ledger first (the others are duplicates).</summary>
+    public HashSet<string> Fresh { get; set; } = [];
+
     /// <summary>Notices to send once the transaction has committed.</summary>
     public List<Func<CancellationToken, Task>> AfterCommit { get; } = [];
 

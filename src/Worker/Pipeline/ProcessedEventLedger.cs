@@ -30,28 +30,32 @@ internal static class ProcessedEventLedger
     }
 
     /// <summary>
-    /// Marks a run of events processed in one statement; returns the ids that were not yet recorded.
-    /// An id repeated within the run is recorded once (the caller treats later copies as duplicates).
+    /// The statement that marks a run of events processed, for a batch; its rows are the ids that were
+    /// not yet recorded (read them with <see cref="FreshAsync"/>). An id repeated within the run is
+    /// recorded once (the caller treats later copies as duplicates).
     /// </summary>
-    public static async Task<HashSet<string>> TryRecordManyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, IReadOnlyList<(string EventId, EventOrigin Origin)> events,
-        CancellationToken cancellationToken)
+    public static NpgsqlBatchCommand RecordManyCommand(string tenantId, IReadOnlyList<(string EventId, EventOrigin Origin)> events)
     {
-        await using var cmd = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO processed_events (tenant_id, event_id, topic, partition, "offset", produced_at)
-            SELECT @tenant, e.id, e.topic, e.partition, e.off, e.produced
-            FROM unnest(@ids, @topics, @partitions, @offsets, @produced) AS e(id, topic, partition, off, produced)
+            SELECT $1, e.id, e.topic, e.partition, e.off, e.produced
+            FROM unnest($2::text[], $3::text[], $4::integer[], $5::bigint[], $6::timestamptz[]) AS e(id, topic, partition, off, produced)
             ON CONFLICT (tenant_id, event_id) DO NOTHING
             RETURNING event_id
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
-        cmd.Parameters.AddWithValue("topics", events.Select(e => e.Origin.Topic).ToArray());
-        cmd.Parameters.AddWithValue("partitions", events.Select(e => e.Origin.Partition).ToArray());
-        cmd.Parameters.AddWithValue("offsets", events.Select(e => e.Origin.Offset).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime?[]>("produced", events.Select(e => e.Origin.ProducedAt?.UtcDateTime).ToArray()));
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Origin.Topic).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Origin.Partition).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Origin.Offset).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTime?[]> { TypedValue = events.Select(e => e.Origin.ProducedAt?.UtcDateTime).ToArray() });
+        return command;
+    }
+
+    /// <summary>The ids in the reader's current result (of <see cref="RecordManyCommand"/>): the events not yet recorded.</summary>
+    public static async Task<HashSet<string>> FreshAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var recorded = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) recorded.Add(reader.GetString(0));
         return recorded;
     }

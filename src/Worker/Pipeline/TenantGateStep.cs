@@ -1,16 +1,14 @@
 using Fairlane.Agents.Handling;
 using Fairlane.Contracts;
-using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Pipeline;
 
-/// <summary>The tenant must be registered and not deleted; otherwise its events are dead letters.</summary>
+/// <summary>The tenant must be registered and not deleted (its row as the run's first round trip read it); otherwise its events are dead letters.</summary>
 internal sealed class TenantGateStep : IPipelineStep
 {
     public async Task InvokeAsync(PipelineRun run, RunStep next, CancellationToken cancellationToken)
     {
         var tenantId = run.TenantId;
-        run.Tenant = await TenantRecord.ReadAsync(run.Connection, run.Transaction, tenantId, cancellationToken);
         var refusal = run.Tenant switch
         {
             null => Outcome.DeadLetter(DeadLetterReasons.UnknownTenant, $"tenant '{tenantId}' is not registered"),

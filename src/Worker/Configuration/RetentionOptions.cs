@@ -15,6 +15,9 @@ public sealed class RetentionOptions
     /// </summary>
     public int ProcessedEventsDays { get; set; } = 7;
 
+    /// <summary>Days an entry of the dead-letter index (dlq_index) is kept; the dead letter itself stays on its topic for the topic's retention.</summary>
+    public int DeadLetterIndexDays { get; set; } = 30;
+
     /// <summary>Days sync history is kept (the sync-health check reads only minutes of it).</summary>
     public int SyncEventsDays { get; set; } = 30;
 

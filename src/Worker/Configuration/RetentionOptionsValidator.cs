@@ -14,6 +14,7 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
             "a shorter ledger lets a late re-delivery be applied twice. Keep it longer than any re-delivery or replay delay.");
         e.Require(o.SyncEventsDays is >= 1 and <= MaxDays, nameof(o.SyncEventsDays), $"must be between 1 and {MaxDays}; got {o.SyncEventsDays}.");
         e.Require(o.ResolvedAlertsDays is >= 1 and <= MaxDays, nameof(o.ResolvedAlertsDays), $"must be between 1 and {MaxDays}; got {o.ResolvedAlertsDays}.");
+        e.Require(o.DeadLetterIndexDays is >= 1 and <= MaxDays, nameof(o.DeadLetterIndexDays), $"must be between 1 and {MaxDays}; got {o.DeadLetterIndexDays}.");
         e.Require(o.IntervalMinutes is >= 1 and <= 1_440, nameof(o.IntervalMinutes), $"must be between 1 and 1440; got {o.IntervalMinutes}.");
         e.Require(o.BatchSize is >= 1 and <= 100_000, nameof(o.BatchSize), $"must be between 1 and 100000; got {o.BatchSize}.");
         return e.Result();

@@ -19,7 +19,8 @@ namespace Fairlane.Worker.Dispatch;
 /// ordering key); dead letters and exhausted retries go to the dead-letter sink. No event is dropped.
 /// </summary>
 internal sealed partial class Dispatcher(
-    FairEngine engine, EventPipeline pipeline, DeadLetterSink deadLetters, IOptions<EngineOptions> options, ILogger<Dispatcher> logger)
+    FairEngine engine, EventPipeline pipeline, DeadLetterSink deadLetters, HealthSignals healthSignals, IOptions<EngineOptions> options,
+    ILogger<Dispatcher> logger)
     : BackgroundService
 {
     private readonly EngineOptions _options = options.Value;
@@ -29,7 +30,7 @@ internal sealed partial class Dispatcher(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         ServiceLoops.RunAsync("The worker pool",
             Enumerable.Range(0, _options.Workers).Select(_ => (Func<CancellationToken, Task>)(ct => Task.Run(() => WorkAsync(ct), ct))).ToList(),
-            stoppingToken);
+            stoppingToken, healthSignals);
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {

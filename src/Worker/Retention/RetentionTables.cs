@@ -26,5 +26,6 @@ internal sealed record RetentionTable(string Name, string Expired, Func<Retentio
             o => o.ProcessedEventsDays),
         new("sync_events", "created_at < @cutoff", o => o.SyncEventsDays),
         new("alerts", "status = 'resolved' AND resolved_at < @cutoff", o => o.ResolvedAlertsDays),
+        new("dlq_index", "created_at < @cutoff", o => o.DeadLetterIndexDays),
     ];
 }

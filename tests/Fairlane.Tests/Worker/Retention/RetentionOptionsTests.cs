@@ -22,6 +22,7 @@ public sealed class RetentionOptionsTests
     [Theory]
     [InlineData(nameof(RetentionOptions.SyncEventsDays))]
     [InlineData(nameof(RetentionOptions.ResolvedAlertsDays))]
+    [InlineData(nameof(RetentionOptions.DeadLetterIndexDays))]
     [InlineData(nameof(RetentionOptions.IntervalMinutes))]
     [InlineData(nameof(RetentionOptions.BatchSize))]
     public void Zero_is_refused_naming_the_setting(string setting)

@@ -17,8 +17,8 @@ public sealed class RetentionTests
     private const int Expired = 25; // two and a half batches
     private const int Recent = 5;
     private const int OpenAlerts = 3;
-    private static readonly RetentionOptions Options = new() { BatchSize = 10 }; // 7 / 30 / 30 days
-    private static readonly string[] Tables = ["processed_events", "sync_events", "alerts"];
+    private static readonly RetentionOptions Options = new() { BatchSize = 10 }; // 7 / 30 / 30 / 30 days
+    private static readonly string[] Tables = ["processed_events", "sync_events", "alerts", "dlq_index"];
 
     private static RetentionRunner Runner(TestDatabase db) => new(db.Owner, Options, NullLogger<RetentionRunner>.Instance);
 
@@ -43,6 +43,11 @@ public sealed class RetentionTests
             SELECT 'shop', 'low_stock', 'new-' || i, 'm', 'resolved', now() - interval '40 days', now() - interval '29 days' FROM generate_series(1, {Recent}) i
             UNION ALL -- open for months, never resolved: kept whatever its age
             SELECT 'other', 'drift', 'open-' || i, 'm', 'open', now() - interval '90 days', NULL FROM generate_series(1, {OpenAlerts}) i;
+
+            INSERT INTO dlq_index (tenant_id, event_id, reason, origin_topic, origin_partition, origin_offset, created_at)
+            SELECT 'shop', 'old-' || i, 'malformed', 't', 0, i, now() - interval '31 days' FROM generate_series(1, {Expired}) i
+            UNION ALL
+            SELECT NULL, 'new-' || i, 'unknown-tenant', 't', 1, i, now() - interval '29 days' FROM generate_series(1, {Recent}) i;
             """);
         await cmd.ExecuteNonQueryAsync();
     }
@@ -71,6 +76,8 @@ public sealed class RetentionTests
         Assert.Equal(Recent, await db.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE status = 'resolved'"));
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE subject LIKE 'old-%'"));
         Assert.Equal(OpenAlerts, await db.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE status = 'open'"));
+        Assert.Equal(Recent, await CountAsync(db, "dlq_index"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM dlq_index WHERE event_id LIKE 'old-%'"));
 
         var after = DeletedCounters();
         Assert.All(Tables, t => Assert.Equal(Expired, after[t] - before[t]));

@@ -16,8 +16,13 @@ internal static class CliOptions
     public static Option<bool> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
-    public static Option<string> Text(string name, string value, string description) =>
-        new(name) { Description = description, HelpName = value };
+    /// <param name="words">The words shell completion offers for the value (such as <c>none</c>); any other value may still be typed.</param>
+    public static Option<string> Text(string name, string value, string description, params string[] words)
+    {
+        var option = new Option<string>(name) { Description = description, HelpName = value };
+        if (words.Length > 0) option.CompletionSources.Add(words);
+        return option;
+    }
 
     public static Option<int> Whole(string name, string value, int min, int max, string description) =>
         new(name)

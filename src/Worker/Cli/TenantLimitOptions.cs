@@ -38,11 +38,11 @@ internal static class TenantLimitOptions
     private static System.CommandLine.Option[] Described() =>
     [
         CliOptions.Whole("--weight", "N", 1, TenantRules.MaxWeight, $"Share of worker time, 1-{TenantRules.MaxWeight} [default: 1]."),
-        CliOptions.Text("--concurrency", "N|auto", $"Events at once, 1-{TenantRules.MaxConcurrency}, never two of one item [default: auto: min(Engine:Workers, ceil(Engine:Workers / 2) x weight)]."),
-        CliOptions.Text("--ordering", "item|tenant", "What runs in order: each item (the default), or the whole tenant, one event at a time."),
-        CliOptions.Text("--rate", "N|none", "Events per second, greater than 0 [default: none]."),
-        CliOptions.Text("--max-queue-depth", "N|none", "Events held in memory before parking [default: Engine:TenantQueueDepth]."),
-        CliOptions.Text("--monthly-budget", "N|none", "Jobs per month, 0 or more [default: none]."),
+        CliOptions.Text("--concurrency", "N|auto", $"Events at once, 1-{TenantRules.MaxConcurrency}, never two of one item [default: auto: min(Engine:Workers, ceil(Engine:Workers / 2) x weight)].", Auto),
+        CliOptions.Text("--ordering", "item|tenant", "What runs in order: each item (the default), or the whole tenant, one event at a time.", "item", "tenant"),
+        CliOptions.Text("--rate", "N|none", "Events per second, greater than 0 [default: none].", None),
+        CliOptions.Text("--max-queue-depth", "N|none", "Events held in memory before parking [default: Engine:TenantQueueDepth].", None),
+        CliOptions.Text("--monthly-budget", "N|none", "Jobs per month, 0 or more [default: none].", None),
     ];
 
     public static TenantLimitsChange Read(CommandLine line) => new()

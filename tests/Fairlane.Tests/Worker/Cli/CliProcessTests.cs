@@ -43,6 +43,18 @@ public sealed class CliProcessTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task No_command_runs_the_daemon_with_the_overrides_given()
+    {
+        // A node configured to start, but for an override on the command line that does not convert:
+        // the daemon's start reads it, names it and exits 3.
+        await using var stack = await new StackBuilder().NoKafka().NoDatabase().InProcessWorkers(0).StartAsync();
+        var (code, _, stderr) = await stack.RunCliAsync(["--Kafka:Partitions=lots"], Deadline);
+
+        Assert.True(code == 3, $"exit {code}: {stderr}");
+        Assert.Contains("Kafka:Partitions", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Completion_bash_prints_a_script_that_completes_verbs_and_options()
     {
         var (code, script, stderr) = await WorkerProcess.RunToEndAsync(["completion", "bash"], NoSettings, Deadline);
@@ -57,6 +69,7 @@ public sealed class CliProcessTests
             Assert.Equal(["register", "resume"], await CompleteAsync(folder.FullName, "tenants re"));
             Assert.Equal(["--dry-run"], await CompleteAsync(folder.FullName, "dlq replay --dr"));
             Assert.Contains("tenants", await CompleteAsync(folder.FullName, ""));
+            Assert.Equal(["item", "tenant"], await CompleteAsync(folder.FullName, "tenants set acme --ordering "));
         }
         finally
         {
@@ -68,7 +81,7 @@ public sealed class CliProcessTests
     // fairlane is a shell function there that runs the build output.
     private static async Task<string[]> CompleteAsync(string folder, string typed)
     {
-        var words = typed.Length == 0 ? "fairlane ''" : $"fairlane {typed}";
+        var words = $"fairlane {typed}{(typed.Length == 0 || typed.EndsWith(' ') ? "''" : "")}";
         var bash = $$"""
             source completion.bash
             fairlane() { dotnet '{{WorkerProcess.FairlaneDll}}' "$@"; }

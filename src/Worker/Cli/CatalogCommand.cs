@@ -18,7 +18,6 @@ internal static class CatalogCommand
 {
     private const string Tenant = "--tenant";
 
-    public static readonly string[] Options = [Tenant, TenantsCommand.Json];
 
     public static async Task<int> RunAsync(CommandLine line)
     {

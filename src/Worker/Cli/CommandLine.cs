@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace Fairlane.Worker.Cli;
@@ -6,8 +9,10 @@ namespace Fairlane.Worker.Cli;
 internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
-/// The parsed command line: a command, its own options, and the rest (configuration overrides such as
-/// <c>--Kafka:BootstrapServers=host:9092</c>) passed on to the configuration.
+/// What a verb is given: the command, its words (the sub-verb first, then the arguments), the options
+/// given with their values as typed, and the configuration overrides (such as
+/// <c>--Kafka:BootstrapServers=host:9092</c>) passed on to the configuration. System.CommandLine parses and
+/// validates; this is the parse as the verbs read it.
 /// </summary>
 internal sealed class CommandLine
 {
@@ -17,50 +22,53 @@ internal sealed class CommandLine
     public required string[] ConfigurationArgs { get; init; }
     public IReadOnlyList<string> Arguments { get; private init; } = [];
 
-    /// <param name="flags">Options that never take a value (<c>--json</c>), so the word after one is an argument.</param>
-    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, string[]> commandOptions, IReadOnlySet<string>? flags = null)
+    /// <summary>Parses <paramref name="args"/> with fairlane's grammar; a parse error is a <see cref="UsageException"/>.</summary>
+    public static CommandLine Parse(string[] args)
     {
-        var (command, rest) = args switch
-        {
-            [] => ("run", args),
-            ["--help" or "-h", ..] => ("help", args[1..]),
-            ["--version", ..] => ("version", args[1..]),
-            [var first, ..] when !first.StartsWith('-') => (first, args[1..]),
-            _ => ("run", args),
-        };
-        if (!commandOptions.TryGetValue(command, out var known))
-            throw new UsageException($"Unknown command '{command}'. Run 'fairlane --help' for the list.");
+        var (rest, configuration) = CliArguments.Split(args);
+        var parse = FairlaneCommands.Build((_, _) => Task.FromResult(ExitCodes.Ok)).Parse(rest);
+        if (parse.Action is FairlaneHelpAction) return new CommandLine { Command = "help", ConfigurationArgs = configuration };
+        if (parse.Errors.Count > 0) throw new UsageException(parse.Errors[0].Message);
+        return From(parse, configuration);
+    }
 
-        var options = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var arguments = new List<string>();
-        var configuration = new List<string>();
-        for (var i = 0; i < rest.Length; i++)
+    /// <summary>The verb's view of a parse without errors; words the grammar did not match are judged here.</summary>
+    public static CommandLine From(ParseResult parse, string[] configurationArgs)
+    {
+        var path = new List<CommandResult>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as CommandResult) path.Insert(0, r);
+        var name = string.Join(' ', path.Skip(1).Select(c => c.Command.Name));
+        var words = path.Skip(2).Select(c => c.Command.Name)
+            .Concat(parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value))
+            .Concat(parse.UnmatchedTokens)
+            .ToList();
+        if (words.FirstOrDefault(w => w.StartsWith('-')) is { } stray)
         {
-            var arg = rest[i];
-            if (arg.Contains(':', StringComparison.Ordinal) && arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                configuration.Add(arg);
-                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < rest.Length) configuration.Add(rest[++i]);
-                continue;
-            }
-            if (arg is "--help" or "-h")
-            {
-                options["--help"] = null;
-                continue;
-            }
-            if (arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (!known.Contains(arg))
-                    throw new UsageException($"'{command}' has no option '{arg}'. Run 'fairlane {command} --help'.");
-                options[arg] = flags?.Contains(arg) != true && i + 1 < rest.Length && !rest[i + 1].StartsWith("--", StringComparison.Ordinal)
-                    ? rest[++i]
-                    : null;
-                continue;
-            }
-            arguments.Add(arg);
+            var help = path.Count == 1 ? "fairlane --help" : $"fairlane {name} --help";
+            throw new UsageException($"'{(path.Count == 1 ? "fairlane" : name)}' takes no option '{stray}'. Run '{help}'.");
         }
-        var line = new CommandLine { Command = command, ConfigurationArgs = configuration.ToArray(), Arguments = arguments };
-        foreach (var (k, v) in options) line._options[k] = v;
+        if (path.Count == 1 && words.Count > 0)
+            throw new UsageException($"Unknown command '{words[0]}'. Run 'fairlane --help' for the list.");
+
+        var line = new CommandLine
+        {
+            Command = path.Count > 1 ? path[1].Command.Name : "run",
+            ConfigurationArgs = configurationArgs,
+            Arguments = words,
+        };
+        foreach (var option in path.SelectMany(c => c.Command.Options).Where(o => o is not HelpOption))
+        {
+            if (parse.GetResult(option) is { Implicit: false } given)
+                line._options[option.Name] = given.Tokens.Count > 0 ? given.Tokens[0].Value : null;
+        }
+        return line.Command == "run" && line.Has("--version") ? new CommandLine { Command = "version", ConfigurationArgs = configurationArgs } : line;
+    }
+
+    /// <summary>A line of one option, for checking that option's value as its verb would.</summary>
+    public static CommandLine Of(string command, string option, string? value)
+    {
+        var line = new CommandLine { Command = command, ConfigurationArgs = [] };
+        line._options[option] = value;
         return line;
     }
 

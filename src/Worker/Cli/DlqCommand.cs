@@ -18,7 +18,6 @@ internal static class DlqCommand
     private const string Since = "--since";
     private const string DryRun = "--dry-run";
     private const string Again = "--again";
-    public static readonly string[] Options = [Tenant, Reason, Since, DryRun, Again, TenantsCommand.Json];
 
     public static async Task<int> RunAsync(CommandLine line)
     {

@@ -15,7 +15,6 @@ namespace Fairlane.Worker.Cli;
 internal static class GuardianCommand
 {
     private const string Limit = "--limit";
-    public static readonly string[] Options = [Limit, TenantsCommand.Json];
 
     public static async Task<int> RunAsync(CommandLine line)
     {

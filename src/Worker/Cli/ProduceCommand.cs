@@ -18,7 +18,6 @@ internal static class ProduceCommand
     private const string Demo = "--demo";
     private const string Tenants = "--tenants";
     private const string Items = "--items";
-    public static readonly string[] Options = [Demo, Tenants, Items];
     private static readonly string[] ChannelTypes = ["eposnow", "wix", "deliveroo"];
 
     public static async Task<int> RunAsync(CommandLine line)

@@ -11,6 +11,40 @@ internal static class TenantLimitOptions
 
     public static readonly string[] All = ["--weight", "--concurrency", "--ordering", "--rate", "--max-queue-depth", "--monthly-budget"];
 
+    /// <summary>
+    /// The options as the grammar declares them, for help and completion. Each value is checked while
+    /// parsing by <see cref="Read"/> itself, so the parser and the verb reject the same values with the same message.
+    /// </summary>
+    public static System.CommandLine.Option[] Declare()
+    {
+        System.CommandLine.Option[] options = Described();
+        foreach (var option in options.Where(o => o.ValueType == typeof(string)))
+        {
+            option.Validators.Add(result =>
+            {
+                try
+                {
+                    Read(CommandLine.Of("tenants", result.Option.Name, result.Tokens.Count > 0 ? result.Tokens[0].Value : null));
+                }
+                catch (UsageException ex)
+                {
+                    result.AddError(ex.Message);
+                }
+            });
+        }
+        return options;
+    }
+
+    private static System.CommandLine.Option[] Described() =>
+    [
+        CliOptions.Whole("--weight", "N", 1, TenantRules.MaxWeight, $"Share of worker time, 1-{TenantRules.MaxWeight} [default: 1]."),
+        CliOptions.Text("--concurrency", "N|auto", $"Events at once, 1-{TenantRules.MaxConcurrency}, never two of one item [default: auto: min(Engine:Workers, ceil(Engine:Workers / 2) x weight)].", Auto),
+        CliOptions.Text("--ordering", "item|tenant", "What runs in order: each item (the default), or the whole tenant, one event at a time.", "item", "tenant"),
+        CliOptions.Text("--rate", "N|none", "Events per second, greater than 0 [default: none].", None),
+        CliOptions.Text("--max-queue-depth", "N|none", "Events held in memory before parking [default: Engine:TenantQueueDepth].", None),
+        CliOptions.Text("--monthly-budget", "N|none", "Jobs per month, 0 or more [default: none].", None),
+    ];
+
     public static TenantLimitsChange Read(CommandLine line) => new()
     {
         Weight = Whole(line, "--weight", 1, TenantRules.MaxWeight),

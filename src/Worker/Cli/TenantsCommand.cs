@@ -16,8 +16,6 @@ internal static class TenantsCommand
     public const string Json = "--json";
     private const string Name = "--name";
 
-    public static readonly string[] Options = [Name, Json, .. TenantLimitOptions.All];
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { Json };
 
     // The options each verb takes besides --json; every verb but list names one tenant.
     private static readonly Dictionary<string, string[]> Verbs = new(StringComparer.Ordinal)

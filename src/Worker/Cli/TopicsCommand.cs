@@ -14,7 +14,6 @@ namespace Fairlane.Worker.Cli;
 internal static class TopicsCommand
 {
     private const string Timeout = "--timeout";
-    public static readonly string[] Options = [Timeout];
 
     public static async Task<int> RunAsync(CommandLine line)
     {

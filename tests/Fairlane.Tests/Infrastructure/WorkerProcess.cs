@@ -98,7 +98,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string FairlaneDll { get; } = LocateFairlaneDll();
+    internal static string FairlaneDll { get; } = LocateFairlaneDll();
 
     // The Worker's own build output, built by the same configuration as this test assembly.
     private static string LocateFairlaneDll()

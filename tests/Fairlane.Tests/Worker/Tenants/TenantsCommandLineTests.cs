@@ -6,9 +6,7 @@ namespace Fairlane.Tests.Worker.Tenants;
 /// <summary>Parsing `fairlane tenants ...` into a verb, an id and a limits change, without running it.</summary>
 public sealed class TenantsCommandLineTests
 {
-    private static readonly Dictionary<string, string[]> Commands = new() { ["tenants"] = TenantsCommand.Options };
-
-    private static CommandLine Parse(params string[] args) => CommandLine.Parse(["tenants", .. args], Commands, TenantsCommand.Flags);
+    private static CommandLine Parse(params string[] args) => CommandLine.Parse(["tenants", .. args]);
 
     [Fact]
     public void Json_is_a_flag_so_the_word_after_it_stays_an_argument()

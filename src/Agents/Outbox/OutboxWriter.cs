@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fairlane.Agents.Handling;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
@@ -21,8 +22,9 @@ public static class OutboxWriter
     {
         var envelope = definition.Create(context.TenantId, payload, id);
         await using var cmd = new NpgsqlCommand(
-            "INSERT INTO outbox (tenant_id, topic, event_id, value) VALUES (@tenant, @topic, @id, @value)",
+            "INSERT INTO outbox (tenant_id, topic, event_id, value, trace_parent, trace_state) VALUES (@tenant, @topic, @id, @value, @parent, @state)",
             context.Connection, context.Transaction);
+        AddTraceContext(cmd);
         cmd.Parameters.AddWithValue("tenant", context.TenantId);
         cmd.Parameters.AddWithValue("topic", Topics.Suffix(definition.Topic));
         cmd.Parameters.AddWithValue("id", envelope.Id);
@@ -40,12 +42,23 @@ public static class OutboxWriter
     {
         var envelopes = events.Select(e => definition.Create(e.Tenant, e.Payload, e.Id)).ToList();
         await using var cmd = new NpgsqlCommand("""
-            INSERT INTO outbox (tenant_id, topic, event_id, value) SELECT t, @topic, e, v FROM unnest(@tenants, @ids, @values) AS j(t, e, v)
+            INSERT INTO outbox (tenant_id, topic, event_id, value, trace_parent, trace_state)
+            SELECT t, @topic, e, v, @parent, @state FROM unnest(@tenants, @ids, @values) AS j(t, e, v)
             """, connection, transaction);
+        AddTraceContext(cmd);
         cmd.Parameters.AddWithValue("topic", Topics.Suffix(definition.Topic));
         cmd.Parameters.AddWithValue("tenants", envelopes.Select(e => e.TenantId).ToArray());
         cmd.Parameters.AddWithValue("ids", envelopes.Select(e => e.Id).ToArray());
         cmd.Parameters.AddWithValue("values", envelopes.Select(EnvelopeCodec.Encode).ToArray());
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // The row keeps the trace context of the transaction writing it (the span current in the handler),
+    // so the relay publishes the event as part of its cause's trace. Null when nothing is traced.
+    private static void AddTraceContext(NpgsqlCommand cmd)
+    {
+        var current = Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? span : null;
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("parent", current?.Id) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("state", current?.TraceStateString) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
     }
 }

@@ -65,14 +65,17 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         await Task.Yield();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(options.Lease * 0.8); // give up well before another pusher may take the products
+        using var span = SyncTracing.StartPass(tenantId, claimed);
         try
         {
             await pusher.PushAsync(tenantId, claimed, deadline.Token);
             FairlaneMetrics.SyncPasses.WithLabels("recorded").Inc();
+            span?.SetTag(Tracing.Outcome, "recorded");
         }
         catch (Exception ex)
         {
             FairlaneMetrics.SyncPasses.WithLabels("abandoned").Inc();
+            span?.SetTag(Tracing.Outcome, "abandoned").SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             if (!stoppingToken.IsCancellationRequested) LogPassAbandoned(logger, ex, tenantId, claimed.Count);
             await AbandonAsync(tenantId, claimed);
         }

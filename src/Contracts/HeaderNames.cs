@@ -15,6 +15,15 @@ public static class HeaderNames
     /// <summary>Unix milliseconds when the producer sent the record: the start of end-to-end latency.</summary>
     public const string ProducedAt = "fl-produced-at";
 
+    /// <summary>
+    /// The W3C trace context of the span that sent the record (<c>00-{trace id}-{span id}-{flags}</c>), so a
+    /// producer's trace continues into Fairlane and Fairlane's own follow-up events continue it further.
+    /// </summary>
+    public const string TraceParent = "traceparent";
+
+    /// <summary>The W3C vendor trace state that travels with <see cref="TraceParent"/>.</summary>
+    public const string TraceState = "tracestate";
+
     /// <summary>Why a record was dead-lettered (see <see cref="DeadLetterReasons"/>).</summary>
     public const string DlqReason = "fl-dlq-reason";
 

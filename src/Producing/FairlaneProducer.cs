@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -39,9 +40,20 @@ public sealed class FairlaneProducer : IDisposable
         _producer = new ProducerBuilder<string, byte[]>(config).Build();
     }
 
-    /// <summary>Sends an envelope and waits for the broker's acknowledgement.</summary>
+    /// <summary>
+    /// Sends an envelope and waits for the broker's acknowledgement. The current span (if any) travels
+    /// in the <see cref="HeaderNames.TraceParent"/> header, so the consumer's trace continues it.
+    /// </summary>
     public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, EventEnvelope envelope, CancellationToken cancellationToken = default) =>
-        _producer.ProduceAsync(topic, ToMessage(envelope), cancellationToken);
+        _producer.ProduceAsync(topic, ToMessage(envelope, CurrentTraceParent(), Activity.Current?.TraceStateString), cancellationToken);
+
+    /// <summary>
+    /// Sends an envelope under an explicit W3C trace context (null: none), for a sender that continues a
+    /// trace other than the current span's: the outbox relay publishing the context its row was written in.
+    /// </summary>
+    public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, EventEnvelope envelope, string? traceParent, string? traceState,
+        CancellationToken cancellationToken = default) =>
+        _producer.ProduceAsync(topic, ToMessage(envelope, traceParent, traceState), cancellationToken);
 
     /// <summary>
     /// Sends an envelope under an explicit key, refusing it when the key is not the envelope's tenant
@@ -64,7 +76,7 @@ public sealed class FairlaneProducer : IDisposable
     /// producer's delivery thread. Call <see cref="Flush"/> before disposing.
     /// </summary>
     public void Produce(string topic, EventEnvelope envelope, Action<DeliveryReport<string, byte[]>>? onDelivered = null) =>
-        _producer.Produce(topic, ToMessage(envelope), onDelivered);
+        _producer.Produce(topic, ToMessage(envelope, CurrentTraceParent(), Activity.Current?.TraceStateString), onDelivered);
 
     /// <summary>Sends a record with a key and bytes of the caller's choosing, bypassing envelope checks.</summary>
     /// <remarks>For dead-letter replay and fault tests only: the consumer validates what this sends.</remarks>
@@ -77,7 +89,10 @@ public sealed class FairlaneProducer : IDisposable
     /// <inheritdoc />
     public void Dispose() => _producer.Dispose();
 
-    private static Message<string, byte[]> ToMessage(EventEnvelope envelope)
+    // Only W3C ids are traceparent values; a hierarchical id (an old-style Activity) is not sent.
+    private static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+
+    private static Message<string, byte[]> ToMessage(EventEnvelope envelope, string? traceParent, string? traceState)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         if (!TenantIds.IsValid(envelope.TenantId))
@@ -89,7 +104,7 @@ public sealed class FairlaneProducer : IDisposable
         if (string.IsNullOrWhiteSpace(envelope.Id))
             throw new ArgumentException("An event needs an id: it is the idempotency key.", nameof(envelope));
 
-        return new Message<string, byte[]>
+        var message = new Message<string, byte[]>
         {
             Key = envelope.TenantId,
             Value = EnvelopeCodec.Encode(envelope),
@@ -101,5 +116,9 @@ public sealed class FairlaneProducer : IDisposable
                 { HeaderNames.ProducedAt, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)) },
             },
         };
+        if (traceParent is not null) message.Headers.Add(HeaderNames.TraceParent, Encoding.UTF8.GetBytes(traceParent));
+        if (!string.IsNullOrEmpty(traceParent) && !string.IsNullOrEmpty(traceState))
+            message.Headers.Add(HeaderNames.TraceState, Encoding.UTF8.GetBytes(traceState));
+        return message;
     }
 }

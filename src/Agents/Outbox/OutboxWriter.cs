@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fairlane.Agents.Handling;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
@@ -28,11 +29,14 @@ public static class OutboxWriter
         where TPayload : class
     {
         var envelope = definition.Create(context.TenantId, payload, id);
-        var command = new NpgsqlBatchCommand("INSERT INTO outbox (tenant_id, topic, event_id, value) VALUES ($1, $2, $3, $4)");
+        var command = new NpgsqlBatchCommand("INSERT INTO outbox (tenant_id, topic, event_id, value, trace_parent, trace_state) VALUES ($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
         command.Parameters.Add(new NpgsqlParameter { Value = Topics.Suffix(definition.Topic) });
         command.Parameters.Add(new NpgsqlParameter { Value = envelope.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = EnvelopeCodec.Encode(envelope) });
+        var (parent, state) = CurrentTraceContext();
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = parent, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = state, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return command;
     }
 
@@ -46,12 +50,26 @@ public static class OutboxWriter
     {
         var envelopes = events.Select(e => definition.Create(e.Tenant, e.Payload, e.Id)).ToList();
         await using var cmd = new NpgsqlCommand("""
-            INSERT INTO outbox (tenant_id, topic, event_id, value) SELECT t, @topic, e, v FROM unnest(@tenants, @ids, @values) AS j(t, e, v)
+            INSERT INTO outbox (tenant_id, topic, event_id, value, trace_parent, trace_state)
+            SELECT t, @topic, e, v, @parent, @state FROM unnest(@tenants, @ids, @values) AS j(t, e, v)
             """, connection, transaction);
+        AddTraceContext(cmd);
         cmd.Parameters.AddWithValue("topic", Topics.Suffix(definition.Topic));
         cmd.Parameters.AddWithValue("tenants", envelopes.Select(e => e.TenantId).ToArray());
         cmd.Parameters.AddWithValue("ids", envelopes.Select(e => e.Id).ToArray());
         cmd.Parameters.AddWithValue("values", envelopes.Select(EnvelopeCodec.Encode).ToArray());
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // The row keeps the trace context of the transaction writing it (the span current in the handler),
+    // so the relay publishes the event as part of its cause's trace. Null when nothing is traced.
+    private static void AddTraceContext(NpgsqlCommand cmd)
+    {
+        var (parent, state) = CurrentTraceContext();
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("parent", parent) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter<string?>("state", state) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+    }
+
+    private static (string? Parent, string? State) CurrentTraceContext() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? (span.Id, span.TraceStateString) : (null, null);
 }

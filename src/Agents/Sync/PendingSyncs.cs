@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fairlane.Agents.Handling;
 using Npgsql;
 using NpgsqlTypes;
@@ -5,7 +6,9 @@ using NpgsqlTypes;
 namespace Fairlane.Agents.Sync;
 
 /// <summary>A product a pusher claimed: the request count it saw, and which channel not to push back to (null: push to all).</summary>
-public sealed record ClaimedSync(string TenantId, string ProductId, long Version, string? ExceptChannelId, DateTimeOffset RequestedAt);
+/// <remarks><paramref name="TraceParents"/>: the W3C contexts of the newest requests folded in (empty when untraced), which the push links to.</remarks>
+public sealed record ClaimedSync(string TenantId, string ProductId, long Version, string? ExceptChannelId, DateTimeOffset RequestedAt,
+    IReadOnlyList<string>? TraceParents = null);
 
 /// <summary>
 /// The sync_pending table: products waiting for their newest level to be pushed. Requests fold into
@@ -23,17 +26,20 @@ public static class PendingSyncs
     {
         // The debounce runs from the first request: a steady stream of requests is still pushed every window.
         await using var cmd = new NpgsqlCommand("""
-            INSERT INTO sync_pending AS s (tenant_id, product_id, origin_channel_id, due_at)
-            SELECT p.tenant_id, p.id, @origin, now() + @debounce FROM products p WHERE p.tenant_id = @tenant AND p.id = @product
+            INSERT INTO sync_pending AS s (tenant_id, product_id, origin_channel_id, due_at, trace_parents)
+            SELECT p.tenant_id, p.id, @origin, now() + @debounce, @traces FROM products p WHERE p.tenant_id = @tenant AND p.id = @product
             ON CONFLICT (tenant_id, product_id) DO UPDATE SET
                 version = s.version + 1,
-                origin_mixed = s.origin_mixed OR s.origin_channel_id IS DISTINCT FROM EXCLUDED.origin_channel_id
+                origin_mixed = s.origin_mixed OR s.origin_channel_id IS DISTINCT FROM EXCLUDED.origin_channel_id,
+                trace_parents = (s.trace_parents || EXCLUDED.trace_parents)[greatest(1, cardinality(s.trace_parents) + cardinality(EXCLUDED.trace_parents) - 15):]
             RETURNING s.version > 1
             """, context.Connection, context.Transaction);
         cmd.Parameters.AddWithValue("tenant", context.TenantId);
         cmd.Parameters.AddWithValue("product", productId);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("origin", originChannelId) { NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue("debounce", debounce);
+        // The request's trace context (the span processing it), for the push to link to.
+        cmd.Parameters.AddWithValue("traces", Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? new[] { span.Id! } : Array.Empty<string>());
         return await cmd.ExecuteScalarAsync(cancellationToken) is bool folded ? folded : null;
     }
 
@@ -66,7 +72,8 @@ public static class PendingSyncs
             UPDATE sync_pending s SET lease_until = now() + @lease
             FROM locked c
             WHERE s.tenant_id = c.tenant_id AND s.product_id = c.product_id
-            RETURNING s.tenant_id, s.product_id, s.version, CASE WHEN s.origin_mixed THEN NULL ELSE s.origin_channel_id END, s.requested_at
+            RETURNING s.tenant_id, s.product_id, s.version, CASE WHEN s.origin_mixed THEN NULL ELSE s.origin_channel_id END, s.requested_at,
+                      s.trace_parents
             """);
         cmd.Parameters.AddWithValue("busy", busyTenants.ToArray());
         cmd.Parameters.AddWithValue("per_tenant", perTenant);
@@ -77,7 +84,7 @@ public static class PendingSyncs
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new ClaimedSync(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<string[]>(5)));
         }
         return claimed;
     }

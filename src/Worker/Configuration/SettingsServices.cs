@@ -14,5 +14,6 @@ internal static class SettingsServices
         .AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section)
         .AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(WorkerOptions.Section)
         .AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section)
-        .AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
+        .AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section)
+        .AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.Section);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fairlane.Agents.Handling;
 using Fairlane.Contracts.Events;
 using Fairlane.Partitioning.Engine;
@@ -25,6 +26,15 @@ internal sealed class EngineEvent : IEngineEvent
     public required TypedEnvelope Envelope { get; init; }
     public required IEventHandler Handler { get; init; }
     public DateTimeOffset? ProducedAt { get; init; }
+
+    /// <summary>
+    /// The span the event's processing continues: its consume span, or the context its record was sent
+    /// under when loaded from the park. Default when tracing is off.
+    /// </summary>
+    public ActivityContext TraceContext { get; init; }
+
+    /// <summary>When the event entered the engine's queue (UTC), the start of its queue-wait span; set only when traced.</summary>
+    public DateTime QueuedAtUtc { get; init; }
 
     public string Tenant => Envelope.TenantId;
 

@@ -25,7 +25,9 @@ namespace Fairlane.Worker.Hosting;
 /// </summary>
 internal static class FairlaneHost
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="traceExport">A test hook: an exporter of the caller's for this node's spans (tracing then on).</param>
+    public static WebApplication Build(string[] args, Action<OpenTelemetry.Trace.TracerProviderBuilder>? traceExport = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -42,7 +44,10 @@ internal static class FairlaneHost
         if (AdminOptionsValidator.PortsDiffer(admin, http) is { Failed: true } clash)
             throw new OptionsValidationException(AdminOptions.Section, typeof(AdminOptions), clash.Failures);
 
+        var telemetry = builder.Configuration.GetValidated<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.Section);
+
         builder.AddFairlaneLogging(worker.NodeId);
+        builder.Services.AddTracing(telemetry, worker.NodeId, traceExport);
         builder.AddProcessHosting(worker, http, admin);
         builder.Services
             .AddSettings()

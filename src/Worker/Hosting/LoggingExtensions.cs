@@ -22,7 +22,8 @@ internal static class LoggingExtensions
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext()
-            .Enrich.WithProperty("Node", nodeId);
+            .Enrich.WithProperty("Node", nodeId)
+            .Enrich.With<Observability.TracingLogEnricher>();
         logger = json
             ? logger.WriteTo.Console(new RenderedCompactJsonFormatter())
             : logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");

@@ -26,6 +26,11 @@ internal sealed class DataSources(IOptions<PostgresOptions> options) : IAsyncDis
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
             builder.ConnectionStringBuilder.ApplicationName = applicationName;
         if (!SetsAutoPrepare(connectionString)) builder.ConnectionStringBuilder.MaxAutoPrepare = autoPrepare;
+        // Traced, a statement is a span only inside one of ours (an event's run, a push): the loops'
+        // polls and leases would otherwise each start a trace of their own.
+        builder.ConfigureTracing(t => t
+            .ConfigureCommandFilter(_ => System.Diagnostics.Activity.Current is not null)
+            .ConfigureBatchFilter(_ => System.Diagnostics.Activity.Current is not null));
         return builder.Build();
     }
 

@@ -147,6 +147,7 @@ internal sealed partial class ConsumeLoop(
         }
 
         var headers = RecordHeaders.Of(record);
+        using var consumed = Tracing.StartConsume(record.Topic, record.Partition.Value, record.Offset.Value, envelope.TenantId, headers);
         var e = new EngineEvent
         {
             Partition = partition,
@@ -158,8 +159,12 @@ internal sealed partial class ConsumeLoop(
             Envelope = typed,
             Handler = handler,
             ProducedAt = RecordHeaders.ProducedAt(headers),
+            TraceContext = consumed?.Context ?? default,
+            QueuedAtUtc = consumed is null ? default : DateTime.UtcNow,
         };
-        if (engine.Admit(e) is { } parkReason) parkWriter.Enqueue(e, parkReason);
+        var parkReason = engine.Admit(e);
+        if (parkReason is { } reason) parkWriter.Enqueue(e, reason);
+        consumed?.SetTag("fairlane.parked", parkReason?.ToString());
     }
 
     // Non-blocking: the record stays buffered (and its offset incomplete) until the sink acknowledges it.

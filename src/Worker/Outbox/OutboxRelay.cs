@@ -89,14 +89,17 @@ internal sealed partial class OutboxRelay(
             if (!(bool)(await lockCmd.ExecuteScalarAsync(cancellationToken))!) return 0; // another node is relaying
         }
 
-        var rows = new List<(long Id, string Topic, string Tenant, byte[] Value)>();
+        var rows = new List<(long Id, string Topic, string Tenant, byte[] Value, string? TraceParent, string? TraceState)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT id, topic, tenant_id, value FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit", connection, tx))
+            "SELECT id, topic, tenant_id, value, trace_parent, trace_state FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT @limit", connection, tx))
         {
             select.Parameters.AddWithValue("limit", options.Value.OutboxBatchSize);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
         }
         if (rows.Count == 0) return 0;
 
@@ -112,7 +115,7 @@ internal sealed partial class OutboxRelay(
             // The catalogue says where a type goes; the row's topic column only shows it to operators.
             if (EventCatalog.Find(decoded.Envelope.Type) is not { } definition)
                 throw new InvalidOperationException($"Outbox row {row.Id} holds an event of type '{decoded.Envelope.Type}', which the catalogue does not know.");
-            deliveries.Add(producer.ProduceAsync(_topics.For(definition.Topic), decoded.Envelope, cancellationToken));
+            deliveries.Add(PublishAsync(producer, _topics.For(definition.Topic), decoded.Envelope, row.TraceParent, row.TraceState, cancellationToken));
         }
         await Task.WhenAll(deliveries);
 
@@ -124,6 +127,17 @@ internal sealed partial class OutboxRelay(
         await tx.CommitAsync(cancellationToken);
         FairlaneMetrics.OutboxPublished.Inc(rows.Count);
         return rows.Count;
+    }
+
+    // The publish span continues the row's context (the transaction that wrote it), and the record carries
+    // that span on; with tracing off here the row's own context still travels, so the trace is not cut.
+    private static async Task PublishAsync(FairlaneProducer producer, string topic, EventEnvelope envelope, string? traceParent,
+        string? traceState, CancellationToken cancellationToken)
+    {
+        using var span = Tracing.StartPublish(topic, envelope.TenantId, envelope.Id, Tracing.Parse(traceParent, traceState));
+        var delivered = await producer.ProduceAsync(topic, envelope, Tracing.TraceParentOf(span) ?? traceParent,
+            span is null ? traceState : span.TraceStateString, cancellationToken);
+        span?.SetTag(Tracing.Partition, delivered.Partition.Value).SetTag(Tracing.Offset, delivered.Offset.Value);
     }
 
     private async Task DeleteOldSentAsync(CancellationToken cancellationToken)

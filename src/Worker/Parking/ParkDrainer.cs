@@ -3,6 +3,7 @@ using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Worker.Engine;
 using Fairlane.Worker.Infrastructure;
+using Fairlane.Worker.Observability;
 
 namespace Fairlane.Worker.Parking;
 
@@ -154,6 +155,9 @@ internal sealed partial class ParkDrainer(FairEngine engine, ParkStore store, Ha
             Envelope = typed,
             Handler = handler,
             ProducedAt = RecordHeaders.ProducedAt(row.Headers),
+            // The park keeps the record's headers: the event continues the trace it was sent in.
+            TraceContext = Tracing.Enabled ? Tracing.ParentOf(row.Headers) : default,
+            QueuedAtUtc = Tracing.Enabled ? DateTime.UtcNow : default,
         };
     }
 

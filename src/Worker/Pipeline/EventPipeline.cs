@@ -48,7 +48,14 @@ internal sealed class EventPipeline
 
     public async Task<IReadOnlyList<Outcome>> ProcessAsync(IReadOnlyList<EngineEvent> events, CancellationToken cancellationToken)
     {
-        var run = new PipelineRun(events);
+        using var span = RunTracing.Start(events);
+        var outcomes = await RunAsync(new PipelineRun(events), cancellationToken);
+        RunTracing.End(span, outcomes);
+        return outcomes;
+    }
+
+    private async Task<IReadOnlyList<Outcome>> RunAsync(PipelineRun run, CancellationToken cancellationToken)
+    {
         try
         {
             await _chain(run, cancellationToken);

@@ -69,16 +69,19 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         await Task.Yield();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(options.Lease * 0.8); // give up well before another pusher may take the products
+        using var span = SyncTracing.StartPass(tenantId, claimed);
         try
         {
             var pass = await pusher.ReadAsync(tenantId, claimed, deadline.Token);
             var records = await pusher.CallAsync(pass, deadline.Token);
             await _recordRetry.ExecuteAsync(ct => new ValueTask(pusher.RecordAsync(pass, records, ct)), deadline.Token);
             FairlaneMetrics.SyncPasses.WithLabels("recorded").Inc();
+            span?.SetTag(Tracing.Outcome, "recorded");
         }
         catch (Exception ex)
         {
             FairlaneMetrics.SyncPasses.WithLabels("abandoned").Inc();
+            span?.SetTag(Tracing.Outcome, "abandoned").SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             if (!stoppingToken.IsCancellationRequested) LogPassAbandoned(logger, ex, tenantId, claimed.Count);
             await AbandonAsync(tenantId, claimed);
         }

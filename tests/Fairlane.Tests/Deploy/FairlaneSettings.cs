@@ -36,6 +36,7 @@ internal static class FairlaneSettings
         Check<GuardianOptions, GuardianOptionsValidator>(GuardianOptions.Section);
         Check<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
         Check<RetentionOptions, RetentionOptionsValidator>(RetentionOptions.Section);
+        Check<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.Section);
         return problems;
 
         void Check<TOptions, TValidator>(string section)

@@ -23,10 +23,14 @@ internal sealed class InProcessWorker : IAsyncDisposable
     /// <summary>The host's services, for assertions on what the node holds (its engine, its options).</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the host with these settings (see <see cref="TestStack.SettingsFor"/>).</summary>
-    public static async Task<InProcessWorker> StartAsync(WorkerSettings settings)
+    /// <summary>
+    /// Starts the host with these settings (see <see cref="TestStack.SettingsFor"/>); <paramref name="traceExport"/>
+    /// turns tracing on with an exporter of the test's (in memory).
+    /// </summary>
+    public static async Task<InProcessWorker> StartAsync(WorkerSettings settings,
+        Action<OpenTelemetry.Trace.TracerProviderBuilder>? traceExport = null)
     {
-        var app = FairlaneHost.Build(settings.ToArguments());
+        var app = FairlaneHost.Build(settings.ToArguments(), traceExport);
         await app.StartAsync();
         return new InProcessWorker(app);
     }

@@ -34,6 +34,11 @@ internal static class LoadTestCommandLine
     private static readonly Option<bool> Check = new("--check") { Description = "exit 1 when a target is missed (release checks)" };
     private static readonly Option<string?> Results = new("--results") { Description = "folder for the results (default loadtest/results)" };
     private static readonly Option<bool> KeepDatabases = new("--keep-databases") { Description = "keep the run's databases for inspection" };
+    private static readonly Option<string[]> WorkerSetting = new("--worker-setting")
+    {
+        Description = "a setting of every worker, Section:Key=value (repeatable), e.g. Telemetry:SamplingRatio=0.1",
+        AllowMultipleArgumentsPerToken = false,
+    };
     private static readonly Option<int> PostgresPort = new("--postgres-port") { Description = "local PostgreSQL port", DefaultValueFactory = _ => 55432 };
     private static readonly Option<string> RedisPorts = new("--redis-ports") { Description = "local Redis ports, comma-separated", DefaultValueFactory = _ => "56379,56380,56381" };
 
@@ -46,7 +51,8 @@ internal static class LoadTestCommandLine
             Results: loadtest/results/<timestamp>-<scenario>/ (report.md, tenants.csv, charts, worker logs).
             """);
         Option[] options = [Tenants, Rate, Duration, Workers, EngineWorkers, HandlerDelay, SimulatorLatency, MaxBatch, Quantum, Products, Partitions,
-            Baseline, NoisyFactor, HotConcurrency, ZipfExponent, DrainTimeout, Warmup, TargetP99, Seed, Bootstrap, Check, Results, KeepDatabases, PostgresPort, RedisPorts];
+            Baseline, NoisyFactor, HotConcurrency, ZipfExponent, DrainTimeout, Warmup, TargetP99, Seed, Bootstrap, Check, Results, KeepDatabases, PostgresPort, RedisPorts,
+            WorkerSetting];
         foreach (var option in options)
         {
             option.Recursive = true;
@@ -98,6 +104,7 @@ internal static class LoadTestCommandLine
             WarmupSeconds = NotNegative(p.GetValue(Warmup) ?? d.WarmupSeconds, "--warmup"),
             TargetP99Ms = Positive(p.GetValue(TargetP99) ?? d.TargetP99Ms, "--target-p99-ms"),
             Seed = p.GetValue(Seed) ?? d.Seed,
+            WorkerOverrides = (p.GetValue(WorkerSetting) ?? []).Select(WorkerOverride).ToList(),
         };
         var redis = p.GetValue(RedisPorts)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) ? port : throw new ArgumentException($"--redis-ports: '{v}' is not a port"))
@@ -105,6 +112,14 @@ internal static class LoadTestCommandLine
         return new RunRequest(scenario, settings, p.GetValue(Bootstrap), p.GetValue(Check),
             p.GetValue(Results) ?? Path.Combine(Repository.Root, "loadtest", "results"), p.GetValue(KeepDatabases),
             new LocalServers(p.GetValue(PostgresPort), redis), "dotnet run --project loadtest -c Release -- " + string.Join(' ', p.Tokens.Select(t => t.Value)));
+    }
+
+    private static KeyValuePair<string, string> WorkerOverride(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 && text[..equals].Contains(':', StringComparison.Ordinal)
+            ? new(text[..equals].Trim(), text[(equals + 1)..])
+            : throw new ArgumentException($"--worker-setting takes Section:Key=value; got '{text}'.");
     }
 
     private static string DescribeDefaults(ScenarioSettings d) => string.Create(CultureInfo.InvariantCulture,

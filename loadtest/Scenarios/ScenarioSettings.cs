@@ -30,4 +30,6 @@ internal sealed record ScenarioSettings
     public double TargetP99Ms { get; init; } = 1_000;
     public double TargetGuardianSeconds { get; init; } = 10;
     public int Seed { get; init; } = 42;
+    /// <summary>Settings given to every worker as they are (Section:Key, value), after the scenario's own.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> WorkerOverrides { get; init; } = [];
 }

@@ -35,6 +35,7 @@ internal static class WorkerSettings
         for (var i = 0; i < servers.RedisPorts.Count; i++) environment[$"FAIRLANE__REDIS__ENDPOINTS__{i}"] = $"127.0.0.1:{servers.RedisPorts[i]}";
         if (s.MaxBatch is { } batch) environment["FAIRLANE__ENGINE__MAXBATCHSIZE"] = N(batch);
         if (s.QuantumMs is { } quantum) environment["FAIRLANE__ENGINE__QUANTUMMS"] = N(quantum);
+        foreach (var (key, value) in s.WorkerOverrides) environment["FAIRLANE__" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()] = value;
         return environment;
     }
 }

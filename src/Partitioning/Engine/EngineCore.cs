@@ -37,7 +37,8 @@ public sealed partial class EngineCore<TEvent> where TEvent : IEngineEvent
         _settings = settings;
         _time = time;
         _started = time.GetTimestamp();
-        _scheduler = new FairScheduler<TEvent>(new SchedulerOptions { Quantum = settings.Quantum });
+        var scheduling = new SchedulerOptions { Quantum = settings.Quantum };
+        _scheduler = new FairScheduler<TEvent>(settings.RunBudget is { } budget ? scheduling with { RunBudget = budget } : scheduling);
         _backpressure = new BackpressureGate(settings.BufferHighWatermark, settings.BufferLowWatermark, settings.BufferHighWatermarkBytes);
     }
 

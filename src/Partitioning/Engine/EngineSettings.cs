@@ -8,6 +8,7 @@ namespace Fairlane.Partitioning.Engine;
 /// <param name="BufferLowWatermark">Buffered events at or below which it resumes (with the bytes at or below half their watermark).</param>
 /// <param name="BufferHighWatermarkBytes">Buffered record bytes at which consumption pauses.</param>
 /// <param name="Workers">The node's workers: what a tenant's automatic concurrency is derived from.</param>
+/// <param name="RunBudget">The estimated worker time one run may take (its events' estimates summed); null: the scheduler's default.</param>
 public sealed record EngineSettings(
     TimeSpan Quantum, int TenantQueueDepth, int ParkBatchSize, int BufferHighWatermark, int BufferLowWatermark, long BufferHighWatermarkBytes,
-    int Workers);
+    int Workers, TimeSpan? RunBudget = null);

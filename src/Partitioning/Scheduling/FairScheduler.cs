@@ -97,11 +97,14 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
         batch.Add(first);
         if (!CanRide(first, now)) return true;
         var state = _tenants[first.Tenant];
+        var budget = options.RunBudget.Ticks - first.EstimateTicks;
+        bool Fits() => batch.Count < maxBatch && state.EstimateTicks <= budget;
         if (state.Limits.Serial)
         {
-            while (batch.Count < maxBatch && state.Deficit > 0 && state.Queue.First is { } next && CanRide(next.Value, now))
+            while (Fits() && state.Queue.First is { } next && CanRide(next.Value, now))
             {
                 if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
+                budget -= state.EstimateTicks;
                 batch.Add(Dispatch(state, next, now));
             }
             return true;
@@ -109,7 +112,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
 
         HashSet<string>? blocked = null;
         var scanned = 0;
-        for (var node = state.Queue.First; node is not null && batch.Count < maxBatch && state.Deficit > 0 && scanned < options.MaxScan; scanned++)
+        for (var node = state.Queue.First; node is not null && Fits() && scanned < options.MaxScan; scanned++)
         {
             var next = node.Next;
             var item = node.Value;
@@ -122,6 +125,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
             else
             {
                 if (state.Bucket is { } bucket && !bucket.CanTake(now)) break;
+                budget -= state.EstimateTicks;
                 batch.Add(Dispatch(state, node, now));
             }
             node = next;

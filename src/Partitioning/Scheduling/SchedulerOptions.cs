@@ -9,6 +9,14 @@ public sealed record SchedulerOptions
     /// </summary>
     public TimeSpan Quantum { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// The estimated worker time one run may take: a tenant picked in its turn takes its ready events
+    /// (distinct ordering keys) while their estimates fit, even past its credit. The run is charged
+    /// afterwards by its measured cost, so a tenant that took a long run waits more rounds before its
+    /// next one: fair over rounds, not per event. It also bounds how long one run holds a worker.
+    /// </summary>
+    public TimeSpan RunBudget { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The cost assumed for a tenant's next event before any was measured.</summary>
     public TimeSpan InitialEstimate { get; init; } = TimeSpan.FromMilliseconds(1);
 

@@ -17,6 +17,12 @@ public sealed class EngineOptions
     /// <summary>Worker time a weight-1 tenant may start per scheduling round.</summary>
     public int QuantumMs { get; set; } = 10;
 
+    /// <summary>
+    /// The estimated worker time one run (a batch of one tenant's events in one transaction) may take:
+    /// longer runs batch more, shorter ones hold a worker less. Charged by measured cost afterwards.
+    /// </summary>
+    public int RunBudgetMs { get; set; } = 50;
+
     /// <summary>Events a tenant may hold in memory (unless its own max_queue_depth says otherwise); the rest are parked.</summary>
     public int TenantQueueDepth { get; set; } = 1_000;
 

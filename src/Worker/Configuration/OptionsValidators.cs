@@ -118,6 +118,7 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         var e = new SettingErrors(EngineOptions.Section);
         e.Require(o.Workers is >= 1 and <= 1_024, nameof(o.Workers), $"must be between 1 and 1024; got {o.Workers}.");
         e.Require(o.QuantumMs is >= 1 and <= 10_000, nameof(o.QuantumMs), $"must be between 1 and 10000; got {o.QuantumMs}.");
+        e.Require(o.RunBudgetMs is >= 1 and <= 60_000, nameof(o.RunBudgetMs), $"must be between 1 and 60000; got {o.RunBudgetMs}.");
         e.Require(o.TenantQueueDepth is >= 1 and <= 1_000_000, nameof(o.TenantQueueDepth), $"must be between 1 and 1000000; got {o.TenantQueueDepth}.");
         e.Require(o.BufferHighWatermark >= 100, nameof(o.BufferHighWatermark), $"must be at least 100; got {o.BufferHighWatermark}.");
         e.Require(o.BufferLowWatermark >= 0 && o.BufferLowWatermark < o.BufferHighWatermark, nameof(o.BufferLowWatermark),

@@ -32,7 +32,7 @@ internal sealed partial class FairEngine
         _options = options.Value;
         _core = new EngineCore<EngineEvent>(new EngineSettings(TimeSpan.FromMilliseconds(_options.QuantumMs), _options.TenantQueueDepth,
             _options.ParkBatchSize, _options.BufferHighWatermark, _options.BufferLowWatermark, _options.BufferHighWatermarkBytes,
-            _options.Workers), time);
+            _options.Workers, TimeSpan.FromMilliseconds(_options.RunBudgetMs)), time);
     }
 
     /// <summary>The engine's monotonic clock: time since it started.</summary>

@@ -32,14 +32,31 @@ public sealed class FairSchedulerBatchTests
     }
 
     [Fact]
-    public void A_run_stops_where_the_tenants_credit_ends()
+    public void A_run_stops_at_its_budget_not_at_the_tenants_credit()
     {
-        // 10 ms of credit per round and 1 ms estimated per event: about ten events per run, not fifty.
-        var s = WithEvents(new SchedulerOptions { Quantum = TimeSpan.FromMilliseconds(10) }, "a", 100);
+        // 10 ms of credit per round, a 30 ms run budget and 1 ms estimated per event: thirty events, not ten or fifty.
+        var s = WithEvents(new SchedulerOptions { Quantum = TimeSpan.FromMilliseconds(10), RunBudget = TimeSpan.FromMilliseconds(30) }, "a", 100);
         var batch = new List<WorkItem<int>>();
 
         Assert.True(s.TryDequeueBatch(TimeSpan.Zero, 50, batch));
-        Assert.InRange(batch.Count, 9, 11);
+        Assert.Equal(30, batch.Count);
+    }
+
+    [Fact]
+    public void A_run_that_went_past_its_credit_is_paid_back_before_the_tenant_runs_again()
+    {
+        // b's run of thirty 1 ms events took 30 ms against 10 ms of credit: a, with one event, is served
+        // next, and b's next run waits until the rounds have paid back its debt.
+        var s = new FairScheduler<int>(new SchedulerOptions { Quantum = TimeSpan.FromMilliseconds(10), RunBudget = TimeSpan.FromMilliseconds(30) });
+        for (var i = 0; i < 100; i++) s.Enqueue(new WorkItem<int>("b", $"k{i}", i));
+        var batch = new List<WorkItem<int>>();
+        Assert.True(s.TryDequeueBatch(TimeSpan.Zero, 50, batch));
+        Assert.Equal(30, batch.Count);
+        foreach (var item in batch) s.Complete(item, TimeSpan.FromMilliseconds(1));
+        s.Enqueue(new WorkItem<int>("a", "x", 1000));
+
+        Assert.True(s.TryDequeueBatch(TimeSpan.Zero, 50, batch));
+        Assert.Equal("a", Assert.Single(batch).Tenant);
     }
 
     [Fact]

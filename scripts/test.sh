@@ -25,7 +25,9 @@ trap stop_servers EXIT
 # The deployment tests (tests/Fairlane.Tests/Deploy) run the operators' tools: systemd-analyze
 # (systemd) verifies the units, promtool and a real prometheus (prometheus) check the rules and scrape
 # a worker, docker-compose validates the compose file (`config` needs no Docker engine).
-ensure_apt_packages systemd prometheus docker-compose kcat
+# kcat is the producer that is not ours in the contract test; the demo's test runs run-dev.sh, which
+# talks to the admin API and the simulator with curl and jq.
+ensure_apt_packages systemd prometheus docker-compose kcat curl jq
 
 configuration="${FAIRLANE_TEST_CONFIGURATION:-Release}"
 results="$FAIRLANE_ROOT/TestResults"

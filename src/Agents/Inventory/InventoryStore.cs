@@ -19,6 +19,28 @@ public sealed record MappedItem(
 /// <summary>Products, their channel mappings and sync records, always within the tenant's transaction.</summary>
 public static class InventoryStore
 {
+    /// <summary>
+    /// Locks several channel items and their products until the transaction ends, in one global order
+    /// (product, then channel, then item), as every other writer of these rows takes them (Sync records
+    /// its pushes in product order): two transactions locking some of the same rows never wait on each
+    /// other in a cycle. Unmapped items lock nothing.
+    /// </summary>
+    public static async Task LockItemsAsync(HandlerContext context, IReadOnlyList<(string ChannelId, string ExternalId)> items,
+        CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT 1 FROM product_channel_mappings m
+            JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
+            WHERE m.tenant_id = $1 AND (m.channel_id, m.external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+            ORDER BY p.id, m.channel_id, m.external_id
+            FOR UPDATE OF m, p
+            """, context.Connection, context.Transaction);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.ChannelId).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.ExternalId).ToArray() });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The product mapped to a channel's item, locked until the transaction ends; null if unmapped.</summary>
     public static async Task<MappedItem?> FindMappedForUpdateAsync(HandlerContext context, string channelId, string externalId,
         CancellationToken cancellationToken)

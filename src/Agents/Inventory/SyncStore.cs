@@ -56,6 +56,12 @@ public static class SyncStore
     {
         if (records.Count == 0) return;
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        // The mapping rows first, in the order every writer takes them (product, channel, item; see
+        // InventoryStore.LockItemsAsync), so recording never closes a cycle with a Watcher's run.
+        batch.BatchCommands.Add(Command("""
+            SELECT 1 FROM product_channel_mappings WHERE tenant_id = $1 AND product_id = ANY($2)
+            ORDER BY product_id, channel_id, external_id FOR UPDATE
+            """, context.TenantId, records.Select(r => r.Target.ProductId).ToArray()));
         foreach (var record in records)
         {
             if (record.OkChannels.Count > 0)

@@ -43,6 +43,23 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>
+    /// One transaction for work over several tenants in turn (a fleet job's share of each): the work
+    /// binds the transaction to each tenant (<see cref="BindTenantAsync"/>) before that tenant's
+    /// statements, so every statement still runs bound to exactly one tenant. Until it first binds,
+    /// row-level security shows it nothing.
+    /// </summary>
+    public async Task<T> InTransactionForTenantsAsync<T>(
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, tx, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
     /// <summary>The statement that binds a transaction to a tenant, for a batch (it returns one row).</summary>
     public static NpgsqlBatchCommand BindCommand(string tenantId)
     {

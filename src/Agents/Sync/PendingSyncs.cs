@@ -43,6 +43,17 @@ public static class PendingSyncs
         return await cmd.ExecuteScalarAsync(cancellationToken) is bool folded ? folded : null;
     }
 
+    /// <summary>Locks the pending rows of <paramref name="productIds"/> that exist, in product order, until the transaction ends.</summary>
+    public static async Task LockAsync(HandlerContext context, IReadOnlyList<string> productIds, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
+            context.Connection, context.Transaction);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = productIds.ToArray() });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Leases due rows across tenants, fairly: at most <paramref name="perTenant"/> products of a tenant,
     /// whole tenants in the order of their oldest due row, none of <paramref name="busyTenants"/> (already

@@ -11,9 +11,13 @@ namespace Fairlane.Agents.Sync;
 /// the debounce passed. A request without a sync_events row of its own (a Guardian repair) gets one
 /// here, so every request's result is recorded.
 /// </summary>
-public sealed class SyncHandler(SyncPushOptions options, SyncSignal signal, ISyncObserver observer) : IEventHandler<SyncRequested>
+public sealed class SyncHandler(SyncPushOptions options, SyncSignal signal, ISyncObserver observer) : IEventHandler<SyncRequested>, IRunLocker
 {
     public string Agent => "sync";
+
+    /// <summary>The run's pending rows, locked in product order, as a pusher's release takes them.</summary>
+    public Task LockAsync(IReadOnlyList<TypedEnvelope> envelopes, HandlerContext context, CancellationToken cancellationToken) =>
+        PendingSyncs.LockAsync(context, envelopes.Select(e => e.As<SyncRequested>().Payload.ProductId).ToList(), cancellationToken);
 
     public async Task<Outcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
     {

@@ -6,11 +6,14 @@ public sealed record SyncPushOptions
     /// <summary>How long a product's first request waits for others to fold into it before its push is due.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>Products of one tenant pushed per pass (each channel's share goes out in that channel's batch size).</summary>
+    /// <summary>Products of one tenant a pass takes (each channel's share goes out in that channel's batch size).</summary>
     public int ProductsPerPass { get; init; } = 200;
 
-    /// <summary>Passes (tenants) a node pushes at once; a tenant has at most one pass in flight per node.</summary>
-    public int MaxPassesInFlight { get; init; } = 32;
+    /// <summary>Products one pass takes in all, over however many tenants.</summary>
+    public int MaxProductsPerPass { get; init; } = 1_000;
+
+    /// <summary>Passes a node pushes at once; a tenant is in at most one of them.</summary>
+    public int MaxPassesInFlight { get; init; } = 4;
 
     /// <summary>Calls in flight to one channel within a pass.</summary>
     public int ChannelConcurrency { get; init; } = 2;

@@ -12,10 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace Fairlane.Agents.Sync;
 
 /// <summary>
-/// One pass over a tenant's claimed products, with no transaction open while a channel answers: read
-/// each product's level and items in a short transaction, push every channel's share in that channel's
-/// batch size (channels side by side, a few calls per channel at once), then record the results and
-/// release the claims in a second short transaction. Pushes are absolute levels, so a pass repeated
+/// One pass over claimed products, of one tenant or many, with no transaction open while a channel
+/// answers: read each product's level and items in a short transaction (one for the whole pass, bound to
+/// each tenant in turn), push every channel's share in that channel's batch size (tenants and channels
+/// side by side, a few calls per channel at once), then record the results and release the claims in a
+/// second short transaction. Pushes are absolute levels, so a pass repeated
 /// after a crash is harmless. Each call goes through the channel's resilience pipeline; a channel that
 /// still fails is recorded as failed (the next change or the Guardian brings it level), refused
 /// credentials mark it auth_failed, unhealthy channels get an alert check, and each product's outcome is
@@ -24,29 +25,38 @@ namespace Fairlane.Agents.Sync;
 public sealed partial class SyncPusher(TenantDatabase database, ChannelStore channels, ChannelAdapters adapters, IEventBus bus,
     ISyncObserver observer, SyncPushOptions options, ILogger<SyncPusher> logger)
 {
-    /// <summary>A whole pass: read, call the channels, record.</summary>
-    public async Task PushAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
+    /// <summary>A whole pass over claimed products of one tenant or many: read, call the channels, record.</summary>
+    public async Task PushAsync(IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
     {
-        var pass = await ReadAsync(tenantId, claimed, cancellationToken);
-        var records = await CallAsync(pass, cancellationToken);
-        await RecordAsync(pass, records, cancellationToken);
+        var passes = await ReadAsync(claimed, cancellationToken);
+        var records = await Task.WhenAll(passes.Select(pass => CallAsync(pass, cancellationToken)));
+        await RecordAsync(passes.Zip(records).ToList(), cancellationToken);
     }
 
-    /// <summary>The pass's first phase, in a short transaction: each claimed product's level, items and open sync events, and the channels.</summary>
-    public async Task<SyncPass> ReadAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
-    {
-        var products = claimed.Select(c => c.ProductId).ToList();
-        IReadOnlyList<SyncTarget> targets = [];
-        Dictionary<string, ChannelConnection> connections = [];
-        await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
+    /// <summary>
+    /// The pass's first phase, in one short transaction however many tenants it covers (bound to each in
+    /// turn): each claimed product's level, items and open sync events, and its tenant's channels.
+    /// </summary>
+    public async Task<IReadOnlyList<SyncPass>> ReadAsync(IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken) =>
+        await database.InTransactionForTenantsAsync(async (c, tx, ct) =>
         {
-            var context = new HandlerContext(c, tx, tenantId, default);
-            targets = await SyncStore.ReadTargetsAsync(context, products, ct);
-            if (targets.Any(t => t.Items.Count > 0)) connections = await TenantChannels.LoadAsync(channels, context, CauseOf(targets), logger, ct);
-            return true;
+            var passes = new List<SyncPass>();
+            foreach (var tenant in claimed.GroupBy(x => x.TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                await TenantDatabase.BindTenantAsync(c, tx, tenant.Key, ct);
+                var context = new HandlerContext(c, tx, tenant.Key, default);
+                var targets = await SyncStore.ReadTargetsAsync(context, tenant.Select(x => x.ProductId).ToList(), ct);
+                var connections = targets.Any(t => t.Items.Count > 0)
+                    ? await TenantChannels.LoadAsync(channels, context, CauseOf(targets), logger, ct)
+                    : [];
+                passes.Add(new SyncPass(tenant.Key, [.. tenant], targets, connections));
+            }
+            return passes;
         }, cancellationToken);
-        return new SyncPass(tenantId, claimed, targets, connections);
-    }
+
+    /// <summary>One tenant's share of <see cref="ReadAsync(IReadOnlyList{ClaimedSync}, CancellationToken)"/>.</summary>
+    public async Task<SyncPass> ReadAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken) =>
+        (await ReadAsync(claimed.Where(c => c.TenantId == tenantId).ToList(), cancellationToken)).Single();
 
     /// <summary>The second phase, with no transaction open: every channel's share pushed; one record per product.</summary>
     public async Task<IReadOnlyList<SyncRecord>> CallAsync(SyncPass pass, CancellationToken cancellationToken)
@@ -62,35 +72,45 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
     }
 
     /// <summary>
-    /// The last phase, in a second short transaction: the results recorded, refused credentials marked,
-    /// alert checks asked for, and the claims released (kept pending where a request arrived meanwhile);
-    /// then each product's outcome announced.
+    /// The last phase, in a second short transaction over all the pass's tenants (bound to each in turn):
+    /// the results recorded, refused credentials marked, alert checks asked for, and the claims released
+    /// (kept pending where a request arrived meanwhile); then each product's outcome announced.
     /// </summary>
-    public async Task RecordAsync(SyncPass pass, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    public async Task RecordAsync(IReadOnlyList<(SyncPass Pass, IReadOnlyList<SyncRecord> Records)> passes, CancellationToken cancellationToken)
     {
-        var tenantId = pass.TenantId;
-        await database.InTenantTransactionAsync(tenantId, async (c, tx, ct) =>
+        await database.InTransactionForTenantsAsync(async (c, tx, ct) =>
         {
-            var context = new HandlerContext(c, tx, tenantId, default);
-            await SyncStore.RecordAsync(context, records, ct);
-            foreach (var refused in records.SelectMany(r => r.Results).Where(r => r.Outcome == SyncOutcomes.AuthFailed).Select(r => r.ChannelId).Distinct())
-                await ChannelStore.SetStatusAsync(c, tx, tenantId, refused, ChannelStatus.AuthFailed, ct);
-            await RequestChecksAsync(context, CauseOf(pass.Targets), records.SelectMany(r => r.Results).ToList(), ct);
-            await PendingSyncs.ReleaseAsync(context, pass.Claimed, ct);
+            foreach (var (pass, records) in passes)
+            {
+                await TenantDatabase.BindTenantAsync(c, tx, pass.TenantId, ct);
+                var context = new HandlerContext(c, tx, pass.TenantId, default);
+                await SyncStore.RecordAsync(context, records, ct);
+                foreach (var refused in records.SelectMany(r => r.Results).Where(r => r.Outcome == SyncOutcomes.AuthFailed).Select(r => r.ChannelId).Distinct())
+                    await ChannelStore.SetStatusAsync(c, tx, pass.TenantId, refused, ChannelStatus.AuthFailed, ct);
+                await RequestChecksAsync(context, CauseOf(pass.Targets), records.SelectMany(r => r.Results).ToList(), ct);
+                await PendingSyncs.ReleaseAsync(context, pass.Claimed, ct);
+            }
             return true;
         }, cancellationToken);
 
         var now = DateTimeOffset.UtcNow;
-        var requestedAt = pass.Claimed.ToDictionary(c => c.ProductId, c => c.RequestedAt, StringComparer.Ordinal);
-        foreach (var record in records)
+        foreach (var (pass, records) in passes)
         {
-            var notice = new SyncCompletedNotice(record.Target.ProductId, record.Target.OpenSyncEvents.DefaultIfEmpty().Max(), record.Status,
-                record.Target.ChannelQuantity, record.Results);
-            observer.Pushed(record.Status, now - requestedAt[record.Target.ProductId]);
-            await PublishAsync(new BusNotice(BusNotice.SyncCompleted, tenantId, now,
-                JsonSerializer.SerializeToElement(notice, AgentsJsonContext.Default.SyncCompletedNotice)), cancellationToken);
+            var requestedAt = pass.Claimed.ToDictionary(c => c.ProductId, c => c.RequestedAt, StringComparer.Ordinal);
+            foreach (var record in records)
+            {
+                var notice = new SyncCompletedNotice(record.Target.ProductId, record.Target.OpenSyncEvents.DefaultIfEmpty().Max(), record.Status,
+                    record.Target.ChannelQuantity, record.Results);
+                observer.Pushed(record.Status, now - requestedAt[record.Target.ProductId]);
+                await PublishAsync(new BusNotice(BusNotice.SyncCompleted, pass.TenantId, now,
+                    JsonSerializer.SerializeToElement(notice, AgentsJsonContext.Default.SyncCompletedNotice)), cancellationToken);
+            }
         }
     }
+
+    /// <summary>One tenant's <see cref="RecordAsync(IReadOnlyList{ValueTuple{SyncPass, IReadOnlyList{SyncRecord}}}, CancellationToken)"/>.</summary>
+    public Task RecordAsync(SyncPass pass, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken) =>
+        RecordAsync([(pass, records)], cancellationToken);
 
     private static SyncRecord Summarize(SyncTarget target, IEnumerable<ChannelSyncResult> results)
     {

@@ -14,9 +14,14 @@ namespace Fairlane.Agents.Watcher;
 /// it has none) change nothing, so stock never moves backwards. An unmapped item raises an alert
 /// once and is not retried: no amount of retrying maps it.
 /// </summary>
-public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChanged>
+public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChanged>, IRunLocker
 {
     public string Agent => "watcher";
+
+    /// <summary>A run's items and their products, locked in product order before the first report is applied.</summary>
+    public Task LockAsync(IReadOnlyList<TypedEnvelope> envelopes, HandlerContext context, CancellationToken cancellationToken) =>
+        InventoryStore.LockItemsAsync(context, envelopes.Select(e => e.As<StockChanged>().Payload).Select(c => (c.ChannelId, c.ExternalId)).ToList(),
+            cancellationToken);
 
     public async Task<Outcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken)
     {

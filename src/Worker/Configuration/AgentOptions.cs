@@ -26,8 +26,11 @@ public sealed class AgentOptions
     /// <summary>Products of one tenant a pusher takes per pass.</summary>
     public int SyncProductsPerPass { get; set; } = 200;
 
-    /// <summary>Passes (one tenant each) a node pushes at once.</summary>
-    public int SyncMaxPassesInFlight { get; set; } = 32;
+    /// <summary>Products one pass takes in all, over however many tenants (its two transactions serve them all).</summary>
+    public int SyncMaxProductsPerPass { get; set; } = 1_000;
+
+    /// <summary>Passes a node pushes at once.</summary>
+    public int SyncMaxPassesInFlight { get; set; } = 4;
 
     /// <summary>Calls in flight to one channel within a pass.</summary>
     public int SyncChannelConcurrency { get; set; } = 2;

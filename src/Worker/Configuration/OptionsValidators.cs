@@ -160,6 +160,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         e.Require(o.SyncHealthWindowMinutes is >= 1 and <= 24 * 60, nameof(o.SyncHealthWindowMinutes), $"must be between 1 and 1440; got {o.SyncHealthWindowMinutes}.");
         e.Require(o.SyncDebounceMs is >= 0 and <= 60_000, nameof(o.SyncDebounceMs), $"must be between 0 and 60000; got {o.SyncDebounceMs}.");
         e.Require(o.SyncProductsPerPass is >= 1 and <= 10_000, nameof(o.SyncProductsPerPass), $"must be between 1 and 10000; got {o.SyncProductsPerPass}.");
+        e.Require(o.SyncMaxProductsPerPass >= o.SyncProductsPerPass && o.SyncMaxProductsPerPass <= 100_000, nameof(o.SyncMaxProductsPerPass),
+            $"must be at least Agents:SyncProductsPerPass ({o.SyncProductsPerPass}) and at most 100000; got {o.SyncMaxProductsPerPass}.");
         e.Require(o.SyncMaxPassesInFlight is >= 1 and <= 1_000, nameof(o.SyncMaxPassesInFlight), $"must be between 1 and 1000; got {o.SyncMaxPassesInFlight}.");
         e.Require(o.SyncChannelConcurrency is >= 1 and <= 64, nameof(o.SyncChannelConcurrency), $"must be between 1 and 64; got {o.SyncChannelConcurrency}.");
         e.Require(o.SyncLeaseSeconds is >= 1 and <= 3_600, nameof(o.SyncLeaseSeconds), $"must be between 1 and 3600; got {o.SyncLeaseSeconds}.");

@@ -5,8 +5,10 @@ using Fairlane.Worker.Observability;
 namespace Fairlane.Worker.Sync;
 
 /// <summary>
-/// This node's pusher: claims due pending products fairly across tenants and runs one pass per tenant,
-/// up to Agents:SyncMaxPassesInFlight at once, never two of one tenant. It looks again at once while it
+/// This node's pusher: claims due pending products fairly across tenants (up to Agents:SyncProductsPerPass
+/// of a tenant, Agents:SyncMaxProductsPerPass in all) and pushes them in one pass, whose two short
+/// transactions serve all its tenants; up to Agents:SyncMaxPassesInFlight passes at once, never two
+/// holding one tenant. It looks again at once while it
 /// finds work; otherwise it waits for a request committed here (then the debounce, so the product is
 /// due), a pass ending, or the poll (requests marked on nodes that do not push, retries). A pass that
 /// fails (a dependency down, the lease running out, the node stopping) gives its products back, due
@@ -17,7 +19,7 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(5);
-    private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly List<(IReadOnlySet<string> Tenants, Task Pass)> _inFlight = [];
 
     // The pushes are done by then; recording them is retried rather than the pass abandoned and pushed again.
     private readonly Polly.ResiliencePipeline _recordRetry = RetryPolicies.SyncRecords.Build(TransientErrors.IsTransient,
@@ -29,12 +31,10 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                foreach (var done in _inFlight.Where(p => p.Value.IsCompleted).Select(p => p.Key).ToList()) _inFlight.Remove(done);
-                var free = options.MaxPassesInFlight - _inFlight.Count;
-                if (free > 0 && await ClaimAsync(free, stoppingToken) is { Count: > 0 } claimed)
+                _inFlight.RemoveAll(p => p.Pass.IsCompleted);
+                if (_inFlight.Count < options.MaxPassesInFlight && await ClaimAsync(stoppingToken) is { Count: > 0 } claimed)
                 {
-                    foreach (var tenant in claimed.GroupBy(c => c.TenantId))
-                        _inFlight[tenant.Key] = RunPassAsync(tenant.Key, [.. tenant], stoppingToken);
+                    _inFlight.Add((claimed.Select(c => c.TenantId).ToHashSet(StringComparer.Ordinal), RunPassAsync(claimed, stoppingToken)));
                     continue;
                 }
                 if (await signal.WaitAsync(options.Poll, stoppingToken) && options.Debounce > TimeSpan.Zero)
@@ -46,16 +46,17 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         }
         finally
         {
-            await Task.WhenAll(_inFlight.Values); // passes never throw: each gives its products back
+            await Task.WhenAll(_inFlight.Select(p => p.Pass)); // passes never throw: each gives its products back
         }
     }
 
-    private async Task<IReadOnlyList<ClaimedSync>> ClaimAsync(int free, CancellationToken stoppingToken)
+    // No tenant is in two passes of this node at once: its products are pushed in the order they came due.
+    private async Task<IReadOnlyList<ClaimedSync>> ClaimAsync(CancellationToken stoppingToken)
     {
         try
         {
-            return await PendingSyncs.ClaimAsync(dataSources.Owner, options.ProductsPerPass, free * options.ProductsPerPass, options.Lease,
-                _inFlight.Keys, stoppingToken);
+            return await PendingSyncs.ClaimAsync(dataSources.Owner, options.ProductsPerPass, options.MaxProductsPerPass, options.Lease,
+                _inFlight.SelectMany(p => p.Tenants).ToHashSet(StringComparer.Ordinal), stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -64,17 +65,18 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         }
     }
 
-    private async Task RunPassAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed, CancellationToken stoppingToken)
+    private async Task RunPassAsync(IReadOnlyList<ClaimedSync> claimed, CancellationToken stoppingToken)
     {
         await Task.Yield();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(options.Lease * 0.8); // give up well before another pusher may take the products
-        using var span = SyncTracing.StartPass(tenantId, claimed);
+        using var span = SyncTracing.StartPass(claimed);
         try
         {
-            var pass = await pusher.ReadAsync(tenantId, claimed, deadline.Token);
-            var records = await pusher.CallAsync(pass, deadline.Token);
-            await _recordRetry.ExecuteAsync(ct => new ValueTask(pusher.RecordAsync(pass, records, ct)), deadline.Token);
+            var passes = await pusher.ReadAsync(claimed, deadline.Token);
+            var records = await Task.WhenAll(passes.Select(pass => pusher.CallAsync(pass, deadline.Token)));
+            var results = passes.Zip(records).ToList();
+            await _recordRetry.ExecuteAsync(ct => new ValueTask(pusher.RecordAsync(results, ct)), deadline.Token);
             FairlaneMetrics.SyncPasses.WithLabels("recorded").Inc();
             span?.SetTag(Tracing.Outcome, "recorded");
         }
@@ -82,8 +84,8 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         {
             FairlaneMetrics.SyncPasses.WithLabels("abandoned").Inc();
             span?.SetTag(Tracing.Outcome, "abandoned").SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-            if (!stoppingToken.IsCancellationRequested) LogPassAbandoned(logger, ex, tenantId, claimed.Count);
-            await AbandonAsync(tenantId, claimed);
+            if (!stoppingToken.IsCancellationRequested) LogPassAbandoned(logger, ex, claimed.Select(c => c.TenantId).Distinct().Count(), claimed.Count);
+            await AbandonAsync(claimed);
         }
         finally
         {
@@ -91,7 +93,7 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         }
     }
 
-    private async Task AbandonAsync(string tenantId, IReadOnlyList<ClaimedSync> claimed)
+    private async Task AbandonAsync(IReadOnlyList<ClaimedSync> claimed)
     {
         try
         {
@@ -100,7 +102,7 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
         }
         catch (Exception ex)
         {
-            LogAbandonFailed(logger, ex, tenantId, options.Lease.TotalSeconds);
+            LogAbandonFailed(logger, ex, claimed.Count, options.Lease.TotalSeconds);
         }
     }
 
@@ -110,9 +112,9 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming pending syncs failed; looking again in {DelayMs} ms")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A sync pass of tenant {Tenant} ({Products} products) was abandoned; they are pushed again shortly")]
-    private static partial void LogPassAbandoned(ILogger logger, Exception exception, string tenant, int products);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A sync pass over {Tenants} tenant(s) ({Products} products) was abandoned; they are pushed again shortly")]
+    private static partial void LogPassAbandoned(ILogger logger, Exception exception, int tenants, int products);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Giving back tenant {Tenant}'s abandoned syncs failed; another pusher takes them when their lease ends in {LeaseSeconds} s")]
-    private static partial void LogAbandonFailed(ILogger logger, Exception exception, string tenant, double leaseSeconds);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Giving back {Products} abandoned syncs failed; another pusher takes them when their lease ends in {LeaseSeconds} s")]
+    private static partial void LogAbandonFailed(ILogger logger, Exception exception, int products, double leaseSeconds);
 }

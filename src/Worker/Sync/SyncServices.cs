@@ -19,6 +19,7 @@ internal static class SyncServices
             {
                 Debounce = TimeSpan.FromMilliseconds(o.SyncDebounceMs),
                 ProductsPerPass = o.SyncProductsPerPass,
+                MaxProductsPerPass = o.SyncMaxProductsPerPass,
                 MaxPassesInFlight = o.SyncMaxPassesInFlight,
                 ChannelConcurrency = o.SyncChannelConcurrency,
                 Lease = TimeSpan.FromSeconds(o.SyncLeaseSeconds),

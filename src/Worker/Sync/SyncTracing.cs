@@ -11,14 +11,16 @@ namespace Fairlane.Worker.Sync;
 /// </summary>
 internal static class SyncTracing
 {
-    public static Activity? StartPass(string tenantId, IReadOnlyList<ClaimedSync> claimed)
+    public static Activity? StartPass(IReadOnlyList<ClaimedSync> claimed)
     {
         if (!Tracing.Enabled) return null;
         var contexts = claimed.SelectMany(c => c.TraceParents ?? []).Distinct(StringComparer.Ordinal)
             .Select(p => Tracing.Parse(p, null)).Where(c => c != default).ToList();
         var span = Tracing.Source.StartActivity("sync push", ActivityKind.Internal, contexts.FirstOrDefault(),
             links: contexts.Select(c => new ActivityLink(c)));
-        span?.SetTag(Tracing.Tenant, tenantId).SetTag(Tracing.Agent, "sync").SetTag("fairlane.products", claimed.Count);
+        var tenants = claimed.Select(c => c.TenantId).Distinct(StringComparer.Ordinal).ToList();
+        span?.SetTag(Tracing.Tenant, tenants.Count == 1 ? tenants[0] : null).SetTag("fairlane.tenants", tenants.Count)
+            .SetTag(Tracing.Agent, "sync").SetTag("fairlane.products", claimed.Count);
         return span;
     }
 }

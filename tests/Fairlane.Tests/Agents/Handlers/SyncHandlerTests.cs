@@ -160,6 +160,35 @@ public sealed class SyncHandlerTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task One_pass_serves_several_tenants_each_bound_to_its_own_rows()
+    {
+        await using var bed = await HandlerTestBed.StartAsync("north", "south");
+        await using var channels = await ChannelHarness.StartAsync();
+        var sync = new SyncRig(bed, channels);
+        var accounts = new Dictionary<string, SimulatedAccount>();
+        foreach (var (tenant, stock) in new[] { ("north", 4), ("south", 9) })
+        {
+            accounts[tenant] = (await SimulatedChannels.AddAsync(bed.Db, channels.Simulator, tenant, ("web", ChannelTypes.Wix)))["web"];
+            accounts[tenant].SetStock("web-1", 0);
+            // The same product and item ids in both tenants: only the binding tells their rows apart.
+            await Catalog.SeedAsync(bed.Db, tenant, [], [new("p1", stock)], [new("p1", "web", "web-1")]);
+            await bed.HandleAsync(sync.Handler, tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
+        }
+
+        var claimed = await sync.ClaimAsync();
+        Assert.Equal(["north", "south"], claimed.Select(c => c.TenantId).Order());
+        await sync.PushAsync(claimed); // one pass, one read and one record transaction for both
+
+        Assert.Equal(4, accounts["north"].GetStock("web-1"));
+        Assert.Equal(9, accounts["south"].GetStock("web-1"));
+        Assert.Equal("north 4 completed, south 9 completed", await bed.Db.ScalarAsync<string>(
+            "SELECT string_agg(tenant_id || ' ' || quantity || ' ' || status, ', ' ORDER BY tenant_id) FROM sync_events"));
+        Assert.Equal("north 4, south 9", await bed.Db.ScalarAsync<string>(
+            "SELECT string_agg(tenant_id || ' ' || channel_stock, ', ' ORDER BY tenant_id) FROM product_channel_mappings"));
+        Assert.Equal(0L, await bed.Db.ScalarAsync<long>("SELECT count(*) FROM sync_pending"));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task The_channels_are_called_with_no_transaction_open()
     {
         await using var bed = await HandlerTestBed.StartAsync(Tenant);

@@ -33,11 +33,8 @@ internal sealed class SyncRig
     public Task<IReadOnlyList<ClaimedSync>> ClaimAsync(TimeSpan? lease = null, int perTenant = 1_000) =>
         PendingSyncs.ClaimAsync(Bed.Db.Owner, perTenant, 10_000, lease ?? Options.Lease, [], CancellationToken.None);
 
-    /// <summary>Runs one pass per tenant of <paramref name="claimed"/>.</summary>
-    public async Task PushAsync(IReadOnlyList<ClaimedSync> claimed)
-    {
-        foreach (var tenant in claimed.GroupBy(c => c.TenantId)) await Pusher.PushAsync(tenant.Key, [.. tenant], CancellationToken.None);
-    }
+    /// <summary>Runs one pass over <paramref name="claimed"/>, whatever its tenants.</summary>
+    public Task PushAsync(IReadOnlyList<ClaimedSync> claimed) => Pusher.PushAsync(claimed, CancellationToken.None);
 
     /// <summary>Claims and pushes until nothing is due; returns the passes run.</summary>
     public async Task<int> DrainAsync()

@@ -1,4 +1,5 @@
 using Fairlane.Agents.Handling;
+using Fairlane.Agents.Storage;
 using Npgsql;
 
 namespace Fairlane.Agents.Inventory;
@@ -50,7 +51,7 @@ public static class InventoryStore
         {
             BatchCommands =
             {
-                Command("""
+                BatchCommand.Of("""
                     SELECT m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock, p.stock, p.buffer_stock, p.low_stock_threshold
                     FROM product_channel_mappings m
                     JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
@@ -86,14 +87,14 @@ public static class InventoryStore
         {
             BatchCommands =
             {
-                Command("UPDATE products SET stock = $2, updated_at = now() WHERE tenant_id = $1 AND id = $3",
+                BatchCommand.Of("UPDATE products SET stock = $2, updated_at = now() WHERE tenant_id = $1 AND id = $3",
                     context.TenantId, stock, item.ProductId),
-                Command("""
+                BatchCommand.Of("""
                     UPDATE product_channel_mappings
                     SET channel_stock = $2, last_sequence = coalesce($3, last_sequence), last_changed_at = $4
                     WHERE tenant_id = $1 AND channel_id = $5 AND external_id = $6
                     """, context.TenantId, channelStock, (object?)sequence ?? DBNull.Value, changedAt, channelId, externalId),
-                Command("""
+                BatchCommand.Of("""
                     INSERT INTO sync_events (id, tenant_id, product_id, source_event_id, origin_channel_id, quantity)
                     OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)
                     """, item.SyncEventId, context.TenantId, item.ProductId, sourceEventId, channelId, stock),
@@ -117,13 +118,6 @@ public static class InventoryStore
         cmd.Parameters.AddWithValue("origin", (object?)originChannelId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("quantity", quantity);
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
     }
 
     /// <summary>Records the stock each channel showed for its items when it was last read (a reconcile's readings).</summary>

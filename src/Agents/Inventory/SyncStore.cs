@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fairlane.Agents.Bus;
 using Fairlane.Agents.Handling;
+using Fairlane.Agents.Storage;
 using Npgsql;
 
 namespace Fairlane.Agents.Inventory;
@@ -58,7 +59,7 @@ public static class SyncStore
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
         // The mapping rows first, in the order every writer takes them (product, channel, item; see
         // InventoryStore.LockItemsAsync), so recording never closes a cycle with a Watcher's run.
-        batch.BatchCommands.Add(Command("""
+        batch.BatchCommands.Add(BatchCommand.Of("""
             SELECT 1 FROM product_channel_mappings WHERE tenant_id = $1 AND product_id = ANY($2)
             ORDER BY product_id, channel_id, external_id FOR UPDATE
             """, context.TenantId, records.Select(r => r.Target.ProductId).ToArray()));
@@ -66,7 +67,7 @@ public static class SyncStore
         {
             if (record.OkChannels.Count > 0)
             {
-                batch.BatchCommands.Add(Command("""
+                batch.BatchCommands.Add(BatchCommand.Of("""
                     UPDATE product_channel_mappings SET channel_stock = $4
                     WHERE tenant_id = $1 AND product_id = $2 AND channel_id = ANY($3)
                     """, context.TenantId, record.Target.ProductId, record.OkChannels.ToArray(), record.Target.ChannelQuantity));
@@ -74,19 +75,12 @@ public static class SyncStore
             if (record.Target.OpenSyncEvents.Count > 0)
             {
                 var json = JsonSerializer.Serialize(record.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult);
-                batch.BatchCommands.Add(Command("""
+                batch.BatchCommands.Add(BatchCommand.Of("""
                     UPDATE sync_events SET quantity = $3, status = $4, results = $5::jsonb, completed_at = now()
                     WHERE tenant_id = $1 AND id = ANY($2)
                     """, context.TenantId, record.Target.OpenSyncEvents.ToArray(), record.Target.ChannelQuantity, record.Status, json));
             }
         }
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
     }
 }

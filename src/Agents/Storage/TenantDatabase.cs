@@ -61,12 +61,8 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The statement that binds a transaction to a tenant, for a batch (it returns one row).</summary>
-    public static NpgsqlBatchCommand BindCommand(string tenantId)
-    {
-        var command = new NpgsqlBatchCommand("SELECT set_config('fairlane.tenant_id', $1, true)");
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        return command;
-    }
+    public static NpgsqlBatchCommand BindCommand(string tenantId) =>
+        BatchCommand.Of("SELECT set_config('fairlane.tenant_id', $1, true)", tenantId);
 
     /// <summary>Binds an open transaction to a tenant until it ends (set_config with is_local = true).</summary>
     public static async Task BindTenantAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)

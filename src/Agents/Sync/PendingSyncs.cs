@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fairlane.Agents.Handling;
+using Fairlane.Agents.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -108,26 +109,21 @@ public static class PendingSyncs
     {
         // Rows are locked in product order first: two transactions locking the same rows in different
         // orders would deadlock, and the request transactions folding into them run concurrently.
+        var products = claimed.Select(c => c.ProductId).ToArray();
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE"),
-                new NpgsqlBatchCommand("""
+                BatchCommand.Of("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
+                    context.TenantId, products),
+                BatchCommand.Of("""
                     DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
                     WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version
-                    """),
-                new NpgsqlBatchCommand("UPDATE sync_pending SET lease_until = NULL, due_at = now() WHERE tenant_id = $1 AND product_id = ANY($2)"),
+                    """, context.TenantId, products, claimed.Select(c => c.Version).ToArray()),
+                BatchCommand.Of("UPDATE sync_pending SET lease_until = NULL, due_at = now() WHERE tenant_id = $1 AND product_id = ANY($2)",
+                    context.TenantId, products),
             },
         };
-        var products = claimed.Select(c => c.ProductId).ToArray();
-        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
-        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = products });
-        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
-        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = products });
-        batch.BatchCommands[1].Parameters.Add(new NpgsqlParameter { Value = claimed.Select(c => c.Version).ToArray() });
-        batch.BatchCommands[2].Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
-        batch.BatchCommands[2].Parameters.Add(new NpgsqlParameter { Value = products });
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

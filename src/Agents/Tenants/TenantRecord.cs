@@ -1,3 +1,4 @@
+using Fairlane.Agents.Storage;
 using Npgsql;
 
 namespace Fairlane.Agents.Tenants;
@@ -23,19 +24,13 @@ public sealed record TenantRecord(
     /// <summary>The tenant's own row, inside its bound transaction (row-level security hides every other).</summary>
     public static async Task<TenantRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE t.id = @id", connection, tx);
-        cmd.Parameters.AddWithValue("id", tenantId);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        await using var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { ReadCommand(tenantId) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await FromAsync(reader, cancellationToken);
     }
 
     /// <summary>The statement <see cref="ReadAsync"/> runs, for a batch; read its row with <see cref="FromAsync"/>.</summary>
-    public static NpgsqlBatchCommand ReadCommand(string tenantId)
-    {
-        var command = new NpgsqlBatchCommand(SelectColumns + " WHERE t.id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
-        return command;
-    }
+    public static NpgsqlBatchCommand ReadCommand(string tenantId) => BatchCommand.Of(SelectColumns + " WHERE t.id = $1", tenantId);
 
     /// <summary>The tenant in the reader's current result (of <see cref="ReadCommand"/>); null when it has no row.</summary>
     public static async Task<TenantRecord?> FromAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
+using Fairlane.Agents.Sync;
 using Fairlane.Agents.Watcher;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
@@ -16,13 +17,14 @@ namespace Fairlane.LoadTest.Baseline;
 /// The baseline's work for one record, the same database work the daemon does for a webhook: in one
 /// tenant-bound transaction, read the tenant, insert the processed-events ledger row (skip a
 /// re-delivery), wait the handler delay, and run the real <see cref="WatcherHandler"/> (mapping
-/// lookup under a row lock, stock update, sync_events row, outbox row). Only the scheduling around
+/// lookup under a row lock, stock update, sync_events row, product marked pending for Sync). Only the scheduling around
 /// it differs: records are taken in partition order, one at a time per partition.
 /// </summary>
 internal sealed class BaselineProcessor(TenantDatabase database, int handlerDelayMs)
 {
     private const int MaxAttempts = 5;
-    private readonly WatcherHandler _watcher = new(new AlertStore(new NoEventBus()));
+    private readonly WatcherHandler _watcher = new(new AlertStore(new NoEventBus()),
+        new WatcherSyncHandoff(new SyncPushOptions(), new SyncSignal(), new NoSyncObserver()));
 
     public long Failed => Interlocked.Read(ref _failed);
     private long _failed;
@@ -62,8 +64,10 @@ internal sealed class BaselineProcessor(TenantDatabase database, int handlerDela
         if (tenant is null || tenant.IsDeleted) return false;
         if (!await RecordProcessedAsync(c, tx, envelope.TenantId, envelope.Id, origin, ct)) return false;
         if (handlerDelayMs > 0) await Task.Delay(handlerDelayMs, ct);
-        var outcome = await _watcher.HandleAsync(EventCatalog.StockChanged.Decode(envelope), new HandlerContext(c, tx, envelope.TenantId, origin), ct);
+        var context = new HandlerContext(c, tx, envelope.TenantId, origin);
+        var outcome = await _watcher.HandleAsync(EventCatalog.StockChanged.Decode(envelope), context, ct);
         if (!outcome.Completed) throw new InvalidOperationException(outcome.Detail);
+        foreach (var write in context.BeforeCommit) await write(ct);
         return true;
     }
 
@@ -89,4 +93,16 @@ internal sealed class BaselineProcessor(TenantDatabase database, int handlerDela
             && long.TryParse(Encoding.UTF8.GetString(bytes), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : null;
+}
+
+/// <summary>The baseline pushes nothing, so it has no folds to count.</summary>
+internal sealed class NoSyncObserver : ISyncObserver
+{
+    public void Folded()
+    {
+    }
+
+    public void Pushed(string status, TimeSpan waited)
+    {
+    }
 }

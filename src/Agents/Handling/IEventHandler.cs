@@ -17,6 +17,13 @@ public sealed record HandlerContext(NpgsqlConnection Connection, NpgsqlTransacti
     public List<Func<CancellationToken, Task>> AfterCommit { get; init; } = [];
 
     /// <summary>
+    /// Writes a handler holds back until the run's last event is handled, so a run of many events sends
+    /// them together (one round trip, set-based statements) rather than one batch per event. They run in
+    /// order, in the transaction, before it commits; a failure rolls the run back like any other.
+    /// </summary>
+    public List<Func<CancellationToken, Task>> BeforeCommit { get; init; } = [];
+
+    /// <summary>
     /// What handlers learnt in this transaction and may reuse for the rest of it: a run of one
     /// tenant's events shares one transaction, and so this (e.g. "this item is unmapped, its alert is open").
     /// </summary>

@@ -4,104 +4,95 @@ using Npgsql;
 
 namespace Fairlane.Agents.Inventory;
 
-/// <summary>
-/// A channel item mapped to a product, with the product's stock, read under a row lock; and the id
-/// reserved for the sync_events row the report will write if it applies (taken after the lock, so ids
-/// follow the order in which reports of one item apply).
-/// </summary>
+/// <summary>A channel item mapped to a product, with the product's stock and settings, as read under their row locks.</summary>
 public sealed record MappedItem(
-    string ProductId, long? LastSequence, DateTimeOffset? LastChangedAt, int? ChannelStock, int Stock, int BufferStock, int? LowStockThreshold,
-    long SyncEventId)
+    string ChannelId, string ExternalId, string ProductId, long? LastSequence, DateTimeOffset? LastChangedAt, int? ChannelStock,
+    int Stock, int BufferStock, int? LowStockThreshold)
 {
     /// <summary>What the channel should show: internal stock minus the buffer held back, never negative.</summary>
     public int ExpectedChannelStock => Math.Max(0, Stock - BufferStock);
 }
 
+/// <summary>What a run of channel reports leaves behind: an item's newest report, a product's newest stock, a sync record.</summary>
+public sealed record ItemReport(string ChannelId, string ExternalId, int ChannelStock, long? LastSequence, DateTimeOffset ChangedAt);
+
+/// <summary>A sync_events row to write under the id reserved for it: which report changed which product to what.</summary>
+public sealed record SyncEventRow(long Id, string ProductId, string SourceEventId, string OriginChannelId, int Quantity);
+
 /// <summary>Products, their channel mappings and sync records, always within the tenant's transaction.</summary>
 public static class InventoryStore
 {
     /// <summary>
-    /// Locks several channel items and their products until the transaction ends, in one global order
-    /// (product, then channel, then item), as every other writer of these rows takes them (Sync records
-    /// its pushes in product order): two transactions locking some of the same rows never wait on each
-    /// other in a cycle. Unmapped items lock nothing.
+    /// Reads several channel items and their products and locks them until the transaction ends, in one
+    /// global order (product, then channel, then item), as every other writer of these rows takes them
+    /// (Sync records its pushes in product order): two transactions locking some of the same rows never
+    /// wait on each other in a cycle. Unmapped items are absent from the result. Then, once the locks
+    /// are held, reserves <paramref name="syncEventIds"/> sync_events ids, in ascending order: ids taken
+    /// in the order reports apply follow the order in which an item's reports applied.
     /// </summary>
-    public static async Task LockItemsAsync(HandlerContext context, IReadOnlyList<(string ChannelId, string ExternalId)> items,
-        CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<MappedItem> Items, IReadOnlyList<long> SyncEventIds)> LockItemsAsync(HandlerContext context,
+        IReadOnlyList<(string ChannelId, string ExternalId)> items, int syncEventIds, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT 1 FROM product_channel_mappings m
-            JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
-            WHERE m.tenant_id = $1 AND (m.channel_id, m.external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-            ORDER BY p.id, m.channel_id, m.external_id
-            FOR UPDATE OF m, p
-            """, context.Connection, context.Transaction);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.ChannelId).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = items.Select(i => i.ExternalId).ToArray() });
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>The product mapped to a channel's item, locked until the transaction ends; null if unmapped.</summary>
-    public static async Task<MappedItem?> FindMappedForUpdateAsync(HandlerContext context, string channelId, string externalId,
-        CancellationToken cancellationToken)
-    {
-        // One round trip: the locking read, then (only once the lock is held) the id reservation.
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
         {
             BatchCommands =
             {
                 BatchCommand.Of("""
-                    SELECT m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock, p.stock, p.buffer_stock, p.low_stock_threshold
+                    SELECT m.channel_id, m.external_id, m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock,
+                           p.stock, p.buffer_stock, p.low_stock_threshold
                     FROM product_channel_mappings m
                     JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
-                    WHERE m.tenant_id = $1 AND m.channel_id = $2 AND m.external_id = $3
+                    WHERE m.tenant_id = $1 AND (m.channel_id, m.external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+                    ORDER BY p.id, m.channel_id, m.external_id
                     FOR UPDATE OF m, p
-                    """, context.TenantId, channelId, externalId),
-                new NpgsqlBatchCommand("SELECT nextval(pg_get_serial_sequence('sync_events', 'id'))"),
+                    """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray()),
+                BatchCommand.Of("SELECT nextval(pg_get_serial_sequence('sync_events', 'id')) FROM generate_series(1, $1)", syncEventIds),
             },
         };
+        var mapped = new List<MappedItem>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var (productId, lastSequence, lastChangedAt, channelStock, stock, buffer, threshold) = (reader.GetString(0),
-            reader.IsDBNull(1) ? (long?)null : reader.GetInt64(1),
-            reader.IsDBNull(2) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? (int?)null : reader.GetInt32(3),
-            reader.GetInt32(4), reader.GetInt32(5),
-            reader.IsDBNull(6) ? (int?)null : reader.GetInt32(6));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            mapped.Add(new MappedItem(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                reader.GetInt32(6), reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+        }
         await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new MappedItem(productId, lastSequence, lastChangedAt, channelStock, stock, buffer, threshold, reader.GetInt64(0));
+        var ids = new List<long>(syncEventIds);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetInt64(0));
+        ids.Sort();
+        return (mapped, ids);
     }
 
     /// <summary>
-    /// In one round trip: sets the product's stock and what the channel last reported (with its sequence
-    /// or time), writes the sync_events row under the id <paramref name="item"/> reserved, and runs the
-    /// report's <paramref name="followUps"/> (its outbox rows).
+    /// The writes of a run of channel reports, set-based whatever the run's length: each changed
+    /// product's newest stock, each reported item's newest report (its level and sequence or time), and
+    /// the sync_events rows under their reserved ids. The rows were locked by <see cref="LockItemsAsync"/>.
     /// </summary>
-    public static async Task ApplyChannelReportAsync(HandlerContext context, MappedItem item, int stock, string channelId, string externalId,
-        int channelStock, long? sequence, DateTimeOffset changedAt, string sourceEventId, IReadOnlyList<NpgsqlBatchCommand> followUps,
-        CancellationToken cancellationToken)
+    public static IEnumerable<NpgsqlBatchCommand> ApplyReportsCommands(HandlerContext context, IReadOnlyList<(string ProductId, int Stock)> products,
+        IReadOnlyList<ItemReport> items, IReadOnlyList<SyncEventRow> syncEvents)
     {
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
-        {
-            BatchCommands =
-            {
-                BatchCommand.Of("UPDATE products SET stock = $2, updated_at = now() WHERE tenant_id = $1 AND id = $3",
-                    context.TenantId, stock, item.ProductId),
-                BatchCommand.Of("""
-                    UPDATE product_channel_mappings
-                    SET channel_stock = $2, last_sequence = coalesce($3, last_sequence), last_changed_at = $4
-                    WHERE tenant_id = $1 AND channel_id = $5 AND external_id = $6
-                    """, context.TenantId, channelStock, (object?)sequence ?? DBNull.Value, changedAt, channelId, externalId),
-                BatchCommand.Of("""
-                    INSERT INTO sync_events (id, tenant_id, product_id, source_event_id, origin_channel_id, quantity)
-                    OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)
-                    """, item.SyncEventId, context.TenantId, item.ProductId, sourceEventId, channelId, stock),
-            },
-        };
-        foreach (var followUp in followUps) batch.BatchCommands.Add(followUp);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        yield return BatchCommand.Of("""
+            UPDATE products p SET stock = u.stock, updated_at = now()
+            FROM unnest($2::text[], $3::int[]) AS u(id, stock)
+            WHERE p.tenant_id = $1 AND p.id = u.id
+            """, context.TenantId, products.Select(p => p.ProductId).ToArray(), products.Select(p => p.Stock).ToArray());
+        yield return BatchCommand.Of("""
+            UPDATE product_channel_mappings m SET channel_stock = u.channel_stock, last_sequence = u.last_sequence, last_changed_at = u.changed_at
+            FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::timestamptz[]) AS u(channel_id, external_id, channel_stock, last_sequence, changed_at)
+            WHERE m.tenant_id = $1 AND m.channel_id = u.channel_id AND m.external_id = u.external_id
+            """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray(),
+            items.Select(i => i.ChannelStock).ToArray(), items.Select(i => i.LastSequence).ToArray(), items.Select(i => i.ChangedAt).ToArray());
+        yield return BatchCommand.Of("""
+            INSERT INTO sync_events (id, tenant_id, product_id, source_event_id, origin_channel_id, quantity) OVERRIDING SYSTEM VALUE
+            SELECT u.id, $1, u.product_id, u.source_event_id, u.origin_channel_id, u.quantity
+            FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[]) AS u(id, product_id, source_event_id, origin_channel_id, quantity)
+            """, context.TenantId, syncEvents.Select(e => e.Id).ToArray(), syncEvents.Select(e => e.ProductId).ToArray(),
+            syncEvents.Select(e => e.SourceEventId).ToArray(), syncEvents.Select(e => e.OriginChannelId).ToArray(),
+            syncEvents.Select(e => e.Quantity).ToArray());
     }
 
     /// <summary>Records that a stock change needs syncing; returns the sync event's id.</summary>

@@ -18,6 +18,16 @@ public sealed record ClaimedSync(string TenantId, string ProductId, long Version
 /// </summary>
 public static class PendingSyncs
 {
+    // A request for a product already pending folds into its row: one more version (so a pass that
+    // claimed an older one keeps it pending), pushed to every channel once two origins mixed, linking
+    // to the newest sixteen requests' traces. The first request's due time stands (see MarkAsync).
+    private const string Fold = """
+        ON CONFLICT (tenant_id, product_id) DO UPDATE SET
+            version = s.version + 1,
+            origin_mixed = s.origin_mixed OR s.origin_channel_id IS DISTINCT FROM EXCLUDED.origin_channel_id,
+            trace_parents = (s.trace_parents || EXCLUDED.trace_parents)[greatest(1, cardinality(s.trace_parents) + cardinality(EXCLUDED.trace_parents) - 15):]
+        """;
+
     /// <summary>
     /// Marks <paramref name="productId"/> pending in the request's transaction. Returns null if the tenant
     /// has no such product, true if the request folded into one already pending, false if it is the first.
@@ -29,20 +39,33 @@ public static class PendingSyncs
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO sync_pending AS s (tenant_id, product_id, origin_channel_id, due_at, trace_parents)
             SELECT p.tenant_id, p.id, @origin, now() + @debounce, @traces FROM products p WHERE p.tenant_id = @tenant AND p.id = @product
-            ON CONFLICT (tenant_id, product_id) DO UPDATE SET
-                version = s.version + 1,
-                origin_mixed = s.origin_mixed OR s.origin_channel_id IS DISTINCT FROM EXCLUDED.origin_channel_id,
-                trace_parents = (s.trace_parents || EXCLUDED.trace_parents)[greatest(1, cardinality(s.trace_parents) + cardinality(EXCLUDED.trace_parents) - 15):]
-            RETURNING s.version > 1
-            """, context.Connection, context.Transaction);
+            """ + "\n" + Fold + "\nRETURNING s.version > 1", context.Connection, context.Transaction);
         cmd.Parameters.AddWithValue("tenant", context.TenantId);
         cmd.Parameters.AddWithValue("product", productId);
         cmd.Parameters.Add(new NpgsqlParameter<string?>("origin", originChannelId) { NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue("debounce", debounce);
         // The request's trace context (the span processing it), for the push to link to.
-        cmd.Parameters.AddWithValue("traces", Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? new[] { span.Id! } : Array.Empty<string>());
+        cmd.Parameters.AddWithValue("traces", CurrentTrace());
         return await cmd.ExecuteScalarAsync(cancellationToken) is bool folded ? folded : null;
     }
+
+    /// <summary>
+    /// The statement marking several products of the context's tenant pending at once, in product order
+    /// (the order a pusher's release locks them in), for a handler whose transaction already holds the
+    /// products (the Watcher handing its changes straight to Sync). Origin null: push to every channel.
+    /// Returns a row per product: its id and whether it folded into a row already pending.
+    /// </summary>
+    public static NpgsqlBatchCommand MarkManyCommand(HandlerContext context, IReadOnlyList<(string ProductId, string? OriginChannelId)> products,
+        TimeSpan debounce) =>
+        BatchCommand.Of("""
+            INSERT INTO sync_pending AS s (tenant_id, product_id, origin_channel_id, due_at, trace_parents)
+            SELECT $1, u.product_id, u.origin_channel_id, now() + $4, $5::text[]
+            FROM unnest($2::text[], $3::text[]) AS u(product_id, origin_channel_id) ORDER BY u.product_id
+            """ + "\n" + Fold + "\nRETURNING s.product_id, s.version > 1",
+            context.TenantId, products.Select(p => p.ProductId).ToArray(), products.Select(p => p.OriginChannelId).ToArray(), debounce, CurrentTrace());
+
+    // The current trace context (the span processing the request), for the push to link to.
+    private static string[] CurrentTrace() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? [span.Id!] : [];
 
     /// <summary>Locks the pending rows of <paramref name="productIds"/> that exist, in product order, until the transaction ends.</summary>
     public static async Task LockAsync(HandlerContext context, IReadOnlyList<string> productIds, CancellationToken cancellationToken)

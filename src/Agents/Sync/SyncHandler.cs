@@ -15,9 +15,9 @@ public sealed class SyncHandler(SyncPushOptions options, SyncSignal signal, ISyn
 {
     public string Agent => "sync";
 
-    /// <summary>The run's pending rows, locked in product order, as a pusher's release takes them.</summary>
+    /// <summary>The run's pending rows, locked in product order, as a pusher's release takes them (a run of one needs no order).</summary>
     public Task LockAsync(IReadOnlyList<TypedEnvelope> envelopes, HandlerContext context, CancellationToken cancellationToken) =>
-        PendingSyncs.LockAsync(context, envelopes.Select(e => e.As<SyncRequested>().Payload.ProductId).ToList(), cancellationToken);
+        envelopes.Count < 2 ? Task.CompletedTask : PendingSyncs.LockAsync(context, envelopes.Select(e => e.As<SyncRequested>().Payload.ProductId).ToList(), cancellationToken);
 
     public async Task<Outcome> HandleAsync(TypedEnvelope<SyncRequested> envelope, HandlerContext context, CancellationToken cancellationToken)
     {

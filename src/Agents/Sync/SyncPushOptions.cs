@@ -3,6 +3,9 @@ namespace Fairlane.Agents.Sync;
 /// <summary>How Sync folds and pushes (the Agents:Sync* settings).</summary>
 public sealed record SyncPushOptions
 {
+    /// <summary>How the Watcher hands its changes to Sync.</summary>
+    public SyncHandoff Handoff { get; init; } = SyncHandoff.Direct;
+
     /// <summary>How long a product's first request waits for others to fold into it before its push is due.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(25);
 

@@ -2,26 +2,27 @@ using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Inventory;
 using Fairlane.Agents.Outbox;
+using Fairlane.Agents.Sync;
 using Fairlane.Contracts.Events;
-using Npgsql;
 
 namespace Fairlane.Agents.Watcher;
 
 /// <summary>
 /// A channel reported a stock change: map its item to the product, apply the change unless it is
-/// stale, record the sync it needs and emit <see cref="SyncRequested"/> through the outbox, all in
-/// the event's transaction. Stale or repeated reports (by the channel's sequence, or its time when
-/// it has none) change nothing, so stock never moves backwards. An unmapped item raises an alert
-/// once and is not retried: no amount of retrying maps it.
+/// stale, record the sync it needs and hand the product to Sync (marked pending, or sync.requested
+/// through the outbox, by <see cref="SyncPushOptions.Handoff"/>), all in the event's transaction. A run
+/// of reports reads its items once and writes once (<see cref="WatcherRun"/>). Stale or repeated
+/// reports (by the channel's sequence, or its time when it has none) change nothing, so stock never
+/// moves backwards. An unmapped item raises an alert once and is not retried: no amount of retrying maps it.
 /// </summary>
-public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChanged>, IRunLocker
+public sealed class WatcherHandler(AlertStore alerts, WatcherSyncHandoff handoff) : IEventHandler<StockChanged>, IRunLocker
 {
     public string Agent => "watcher";
 
-    /// <summary>A run's items and their products, locked in product order before the first report is applied.</summary>
+    /// <summary>A run's items and their products, read and locked in product order before the first report is applied.</summary>
     public Task LockAsync(IReadOnlyList<TypedEnvelope> envelopes, HandlerContext context, CancellationToken cancellationToken) =>
-        InventoryStore.LockItemsAsync(context, envelopes.Select(e => e.As<StockChanged>().Payload).Select(c => (c.ChannelId, c.ExternalId)).ToList(),
-            cancellationToken);
+        WatcherRun.For(context, handoff).ReadAsync(
+            envelopes.Select(e => e.As<StockChanged>().Payload).Select(c => (c.ChannelId, c.ExternalId)).ToList(), envelopes.Count, cancellationToken);
 
     public async Task<Outcome> HandleAsync(TypedEnvelope<StockChanged> envelope, HandlerContext context, CancellationToken cancellationToken)
     {
@@ -29,10 +30,11 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChang
         if (change.Quantity is null == change.Delta is null)
             return Outcome.Permanent("a stock change needs exactly one of quantity and delta");
 
-        // A flood of reports for an unmapped item (a misconfigured channel) costs one lookup per transaction.
+        // A flood of reports for an unmapped item (a misconfigured channel) raises its alert once per transaction.
         var unmapped = $"watcher.unmapped:{change.ChannelId}/{change.ExternalId}";
         if (context.TransactionState.ContainsKey(unmapped)) return Outcome.Done;
-        var item = await InventoryStore.FindMappedForUpdateAsync(context, change.ChannelId, change.ExternalId, cancellationToken);
+        var run = WatcherRun.For(context, handoff);
+        var item = await run.FindAsync(change.ChannelId, change.ExternalId, cancellationToken);
         if (item is null)
         {
             await alerts.RaiseAsync(context, AlertKinds.UnknownMapping, $"{change.ChannelId}/{change.ExternalId}", "warning",
@@ -47,20 +49,18 @@ public sealed class WatcherHandler(AlertStore alerts) : IEventHandler<StockChang
         var before = item.ChannelStock ?? item.ExpectedChannelStock;
         var channelStock = change.Quantity ?? before + change.Delta!.Value;
         var stock = item.Stock + (channelStock - before);
-        List<NpgsqlBatchCommand> followUps =
-        [
-            OutboxWriter.Command(context, EventCatalog.SyncRequested,
-                new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook", SyncEventId = item.SyncEventId },
-                $"{envelope.Id}.sync"),
-        ];
+        var syncEventId = run.Apply(item, stock, channelStock, change.Sequence, envelope.OccurredAt, envelope.Id);
+        if (handoff.Options.Handoff == SyncHandoff.Topic)
+        {
+            run.Emit(OutboxWriter.Command(context, EventCatalog.SyncRequested,
+                new SyncRequested { ProductId = item.ProductId, OriginChannelId = change.ChannelId, Reason = "webhook", SyncEventId = syncEventId },
+                $"{envelope.Id}.sync"));
+        }
         if (item.LowStockThreshold is { } threshold && (stock <= threshold) != (item.Stock <= threshold))
         {
-            followUps.Add(OutboxWriter.Command(context, EventCatalog.AlertCheck,
+            run.Emit(OutboxWriter.Command(context, EventCatalog.AlertCheck,
                 new AlertCheck { Check = AlertKinds.LowStock, ProductId = item.ProductId }, $"{envelope.Id}.low-stock"));
         }
-        // The effects, the sync record and the follow-up events in one round trip.
-        await InventoryStore.ApplyChannelReportAsync(context, item, stock, change.ChannelId, change.ExternalId, channelStock,
-            change.Sequence, envelope.OccurredAt, envelope.Id, followUps, cancellationToken);
         return Outcome.Done;
     }
 

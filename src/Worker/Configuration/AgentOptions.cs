@@ -20,6 +20,12 @@ public sealed class AgentOptions
     /// <summary>The window of the sync-health check.</summary>
     public int SyncHealthWindowMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// How the Watcher hands a change to Sync: "direct" marks the product pending in the Watcher's own
+    /// transaction; "topic" sends sync.requested through the outbox, one more transaction per change.
+    /// </summary>
+    public string SyncHandoff { get; set; } = "direct";
+
     /// <summary>How long a product's first sync request waits for more to fold into its one push (0: push as soon as claimed).</summary>
     public int SyncDebounceMs { get; set; } = 25;
 

@@ -158,6 +158,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         e.Require(o.OutboxRetentionHours is >= 0 and <= 24 * 90, nameof(o.OutboxRetentionHours), $"must be between 0 and 2160; got {o.OutboxRetentionHours}.");
         e.Require(o.SyncFailureThreshold is >= 1 and <= 100_000, nameof(o.SyncFailureThreshold), $"must be between 1 and 100000; got {o.SyncFailureThreshold}.");
         e.Require(o.SyncHealthWindowMinutes is >= 1 and <= 24 * 60, nameof(o.SyncHealthWindowMinutes), $"must be between 1 and 1440; got {o.SyncHealthWindowMinutes}.");
+        e.Require(o.SyncHandoff is "direct" or "topic", nameof(o.SyncHandoff), $"must be 'direct' or 'topic'; got '{o.SyncHandoff}'.");
         e.Require(o.SyncDebounceMs is >= 0 and <= 60_000, nameof(o.SyncDebounceMs), $"must be between 0 and 60000; got {o.SyncDebounceMs}.");
         e.Require(o.SyncProductsPerPass is >= 1 and <= 10_000, nameof(o.SyncProductsPerPass), $"must be between 1 and 10000; got {o.SyncProductsPerPass}.");
         e.Require(o.SyncMaxProductsPerPass >= o.SyncProductsPerPass && o.SyncMaxProductsPerPass <= 100_000, nameof(o.SyncMaxProductsPerPass),

@@ -36,6 +36,7 @@ internal static class AgentServices
         });
         services.AddSingleton<AlertChecks>();
 
+        services.AddSingleton<WatcherSyncHandoff>();
         services.AddSingleton<IEventHandler, WatcherHandler>();
         services.AddSingleton<IEventHandler, SyncHandler>();
         services.AddSyncPushing(configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions());

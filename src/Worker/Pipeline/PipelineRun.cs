@@ -29,6 +29,9 @@ internal sealed class PipelineRun(IReadOnlyList<EngineEvent> events)
     /// <summary>The ids of the run's events its transaction recorded in the ledger first (the others are duplicates).</summary>
     public HashSet<string> Fresh { get; set; } = [];
 
+    /// <summary>Writes the run's handlers held back to its end (see <see cref="HandlerContext.BeforeCommit"/>).</summary>
+    public List<Func<CancellationToken, Task>> BeforeCommit { get; } = [];
+
     /// <summary>Notices to send once the transaction has committed.</summary>
     public List<Func<CancellationToken, Task>> AfterCommit { get; } = [];
 
@@ -52,6 +55,7 @@ internal sealed class PipelineRun(IReadOnlyList<EngineEvent> events)
     public HandlerContext ContextFor(int index) => new(Connection, Transaction, TenantId, events[index].Origin())
     {
         AfterCommit = AfterCommit,
+        BeforeCommit = BeforeCommit,
         TransactionState = TransactionState,
         Prepared = Prepared[index],
     };

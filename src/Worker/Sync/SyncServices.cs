@@ -17,6 +17,7 @@ internal static class SyncServices
             var o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new SyncPushOptions
             {
+                Handoff = o.SyncHandoff == "topic" ? SyncHandoff.Topic : SyncHandoff.Direct,
                 Debounce = TimeSpan.FromMilliseconds(o.SyncDebounceMs),
                 ProductsPerPass = o.SyncProductsPerPass,
                 MaxProductsPerPass = o.SyncMaxProductsPerPass,

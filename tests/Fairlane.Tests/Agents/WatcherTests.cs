@@ -10,10 +10,11 @@ public sealed class WatcherTests
     private const string Tenant = "shop";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private static async Task<TestStack> StartAsync()
+    private static async Task<TestStack> StartAsync(string handoff = "direct")
     {
         // The channels lead nowhere: Sync records its pushes as failed at once, which is all these tests need of it.
-        var stack = await new StackBuilder().Kafka(1, 6).With("Channels:Resilience:MaxRetryAttempts", 0).StartAsync();
+        var stack = await new StackBuilder().Kafka(1, 6).With("Channels:Resilience:MaxRetryAttempts", 0).With("Agents:SyncHandoff", handoff)
+            .StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         await Catalog.SeedAsync(stack.Db, Tenant,
             [new("pos", "eposnow"), new("web", "wix"), new("food", "deliveroo")],
@@ -32,10 +33,12 @@ public sealed class WatcherTests
         () => stack.Db.ScalarAsync<long>($"SELECT count(*) FROM processed_events WHERE event_id IN ('{string.Join("','", eventIds)}')"),
         n => n == eventIds.Length, Deadline, $"events {string.Join(", ", eventIds)} processed");
 
-    [Fact(Timeout = 120_000)]
-    public async Task A_webhook_moves_stock_once_and_stale_or_repeated_ones_never_move_it_back()
+    [Theory(Timeout = 120_000)]
+    [InlineData("direct")]
+    [InlineData("topic")]
+    public async Task A_webhook_moves_stock_once_and_stale_or_repeated_ones_never_move_it_back(string handoff)
     {
-        await using var stack = await StartAsync();
+        await using var stack = await StartAsync(handoff);
 
         // The web shop now shows 5; it should have shown 10 - 2 (buffer) = 8, so 3 were sold there.
         var sold = Webhook("web", "wix", "W-1", quantity: 5, sequence: 1);
@@ -54,8 +57,15 @@ public sealed class WatcherTests
         Assert.Equal(6, await Catalog.StockAsync(stack.Db, Tenant, "p1"));
         Assert.Equal(2, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events"));
         Assert.Equal(4, await stack.Db.ScalarAsync<int>("SELECT channel_stock FROM product_channel_mappings WHERE channel_id = 'web'"));
-        // Each applied change asked for a sync through the outbox, and the relay delivered it to the Sync agent.
-        await WaitProcessedAsync(stack, $"{sold.Id}.sync", $"{nextSale.Id}.sync");
+        // With the topic hand-off each applied change asked for a sync through the outbox, and the relay
+        // delivered it to the Sync agent; directly, the Watcher marked the product pending itself.
+        if (handoff == "topic") await WaitProcessedAsync(stack, $"{sold.Id}.sync", $"{nextSale.Id}.sync");
+        else Assert.Equal(0, await stack.Db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE topic = 'sync'"));
+        // Either way Sync pushed and recorded both changes (as failed: the channels lead nowhere), and
+        // nothing stays pending (a request relayed after a push that already covered it is pushed once more).
+        await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_events WHERE completed_at IS NOT NULL"), n => n == 2,
+            Deadline, "both sync records completed");
+        await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>("SELECT count(*) FROM sync_pending"), n => n == 0, Deadline, "nothing left pending");
         // Sync's own follow-ups (alert checks of the channels it could not reach) are relayed too.
         await Eventually.WaitAsync(() => stack.Db.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE sent_at IS NULL"), n => n == 0,
             Deadline, "the outbox relayed in full");

@@ -30,7 +30,9 @@ public sealed class KcatContractTests
     {
         var kcat = ExternalTool.Require("kcat", "kcat");
         // Channels lead nowhere: the syncs the webhooks cause fail at once, which is all this test needs of them.
-        await using var stack = await new StackBuilder().Kafka(1, 6).With("Channels:Resilience:MaxRetryAttempts", 0).StartAsync();
+        // The topic hand-off puts the Watcher's requests for them on the sync topic, to validate below.
+        await using var stack = await new StackBuilder().Kafka(1, 6).With("Channels:Resilience:MaxRetryAttempts", 0).With("Agents:SyncHandoff", "topic")
+            .StartAsync();
         await stack.Db.RegisterTenantsAsync([Tenant]);
         await Catalog.SeedAsync(stack.Db, Tenant, [new("web", "wix")], [new("p1", Stock: 10)], [new("p1", "web", "W-1")]);
 

@@ -1,6 +1,8 @@
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Storage;
+using Fairlane.Agents.Sync;
+using Fairlane.Agents.Watcher;
 using Fairlane.Contracts;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Infrastructure;
@@ -59,15 +61,53 @@ internal sealed class HandlerTestBed : IAsyncDisposable
     public async Task<Handled> HandleAsync<TPayload>(IEventHandler<TPayload> handler, string tenant, TPayload payload, string? id = null,
         DateTimeOffset? occurredAt = null) where TPayload : class
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var envelope = Typed(tenant, payload, id, occurredAt);
-        var prepared = await handler.PrepareAsync(envelope, tenant, timeout.Token);
+        var (outcomes, afterCommit) = await RunAsync(handler, tenant, [envelope]);
+        return new Handled(envelope.Id, outcomes[0], afterCommit);
+    }
+
+    /// <summary>
+    /// Handles <paramref name="envelopes"/> of one tenant as one run, in one transaction, the way the
+    /// pipeline's handler step does: each prepared first, the handler's run locks taken, each handled in
+    /// order, the writes held back to the run's end written, the commit, then the after-commit work.
+    /// Returns each event's outcome and how much after-commit work there was.
+    /// </summary>
+    public async Task<(IReadOnlyList<Outcome> Outcomes, int AfterCommit)> RunAsync(IEventHandler handler, string tenant,
+        IReadOnlyList<TypedEnvelope> envelopes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var prepared = new List<object?>();
+        foreach (var envelope in envelopes) prepared.Add(await handler.PrepareAsync(envelope, tenant, timeout.Token));
         var afterCommit = new List<Func<CancellationToken, Task>>();
-        var outcome = await Tenants.InTenantTransactionAsync(tenant, (c, tx, ct) =>
-            handler.HandleAsync(envelope, new HandlerContext(c, tx, tenant, OriginOf(envelope)) { AfterCommit = afterCommit, Prepared = prepared }, ct),
-            timeout.Token);
+        var outcomes = await Tenants.InTenantTransactionAsync(tenant, async (c, tx, ct) =>
+        {
+            var beforeCommit = new List<Func<CancellationToken, Task>>();
+            var state = new Dictionary<string, object>(StringComparer.Ordinal);
+            HandlerContext ContextFor(int i) => new(c, tx, tenant, OriginOf(envelopes[i]))
+            {
+                AfterCommit = afterCommit, BeforeCommit = beforeCommit, TransactionState = state, Prepared = prepared[i],
+            };
+            if (handler is IRunLocker locker) await locker.LockAsync(envelopes, ContextFor(0), ct);
+            var outcomes = new List<Outcome>();
+            for (var i = 0; i < envelopes.Count; i++) outcomes.Add(await handler.HandleAsync(envelopes[i], ContextFor(i), ct));
+            foreach (var write in beforeCommit) await write(ct);
+            return outcomes;
+        }, timeout.Token);
         foreach (var action in afterCommit) await action(timeout.Token);
-        return new Handled(envelope.Id, outcome, afterCommit.Count);
+        return (outcomes, afterCommit.Count);
+    }
+
+    /// <summary>A Watcher handing its changes to Sync as <paramref name="handoff"/> says, reporting folds to <paramref name="observer"/>.</summary>
+    public WatcherHandler Watcher(SyncHandoff handoff = SyncHandoff.Direct, ISyncObserver? observer = null) =>
+        new(Alerts, new WatcherSyncHandoff(new SyncPushOptions { Handoff = handoff, Debounce = TimeSpan.Zero }, new SyncSignal(),
+            observer ?? new CountingSyncObserver()));
+
+    /// <summary>An event of <paramref name="tenant"/> as intake hands it over (through the catalogue and back).</summary>
+    public static TypedEnvelope<TPayload> Typed<TPayload>(string tenant, TPayload payload, string? id = null, DateTimeOffset? occurredAt = null)
+        where TPayload : class
+    {
+        var definition = EventCatalog.Of<TPayload>();
+        return definition.Decode(definition.Create(tenant, payload, id, occurredAt));
     }
 
     /// <summary>The outbox rows of a tenant, in the order written, decoded back through the catalogue.</summary>
@@ -84,12 +124,6 @@ internal sealed class HandlerTestBed : IAsyncDisposable
             rows.Add((reader.GetString(0), typed));
         }
         return rows;
-    }
-
-    private static TypedEnvelope<TPayload> Typed<TPayload>(string tenant, TPayload payload, string? id, DateTimeOffset? occurredAt) where TPayload : class
-    {
-        var definition = EventCatalog.Of<TPayload>();
-        return definition.Decode(definition.Create(tenant, payload, id, occurredAt));
     }
 
     private static EventOrigin OriginOf(TypedEnvelope envelope) => new(new Topics().For(envelope.Definition.Topic), 0, 0, null);

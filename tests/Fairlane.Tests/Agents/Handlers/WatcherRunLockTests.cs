@@ -1,5 +1,4 @@
 using Fairlane.Agents.Handling;
-using Fairlane.Agents.Watcher;
 using Fairlane.Contracts.Events;
 using Fairlane.Tests.Infrastructure;
 
@@ -21,7 +20,7 @@ public sealed class WatcherRunLockTests
     {
         await using var bed = await HandlerTestBed.StartAsync(Tenant);
         await Catalog.SeedAsync(bed.Db, Tenant, [new("pos", "eposnow")], [new("p1", 10), new("p2", 20)], [new("p1", "pos", "a"), new("p2", "pos", "b")]);
-        var watcher = new WatcherHandler(bed.Alerts);
+        var watcher = bed.Watcher();
         TypedEnvelope Sale(string item) => EventCatalog.StockChanged.Decode(EventCatalog.StockChanged.Create(Tenant,
             new StockChanged { ChannelId = "pos", ChannelType = "eposnow", ExternalId = item, Delta = -1 }));
         var firstRun = new[] { Sale("a"), Sale("b") };
@@ -37,6 +36,7 @@ public sealed class WatcherRunLockTests
             firstHalfDone.SetResult();
             await secondMayFinish.Task; // the second run starts meanwhile
             await ((IEventHandler)watcher).HandleAsync(firstRun[1], context, ct);
+            foreach (var write in context.BeforeCommit) await write(ct);
             return true;
         }, CancellationToken.None);
         await firstHalfDone.Task;
@@ -45,6 +45,7 @@ public sealed class WatcherRunLockTests
             var context = new HandlerContext(c, tx, Tenant, default);
             await watcher.LockAsync(secondRun, context, ct);
             foreach (var sale in secondRun) await ((IEventHandler)watcher).HandleAsync(sale, context, ct);
+            foreach (var write in context.BeforeCommit) await write(ct);
             return true;
         }, CancellationToken.None);
 

@@ -48,6 +48,7 @@ public sealed class SettingValidationTests
     [InlineData("Channels:CredentialKey", "too-short", "Channels:CredentialKey")]
     [InlineData("Channels:Resilience:MaxRetryAttempts", "-1", "Channels:Resilience:MaxRetryAttempts")]
     [InlineData("Agents:OutboxBatchSize", "0", "Agents:OutboxBatchSize")]
+    [InlineData("Agents:SyncHandoff", "kafka", "Agents:SyncHandoff")]
     [InlineData("Retention:ProcessedEventsDays", "0", "Retention:ProcessedEventsDays")]
     [InlineData("Guardian:Cron", "every minute", "Guardian:Cron")]
     [InlineData("Engine:BufferHighWatermarkBytes", "1024", "Engine:BufferHighWatermarkBytes")]

@@ -9,8 +9,9 @@ namespace Fairlane.Tests.Worker.Tracing;
 
 /// <summary>
 /// One webhook, one trace, across two nodes: the Watcher on one, Sync on the other. The producer's span
-/// is the parent of the first consume; the trace runs through the processing, the outbox relay's
-/// publish, the Sync request's consume and processing, the push pass and its channel call.
+/// is the parent of the first consume; the trace runs through the processing, then (with the topic
+/// hand-off) the outbox relay's publish and the Sync request's consume and processing, to the push
+/// pass, which links to what it folded, and its channel call.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class TraceAcrossNodesTests
@@ -18,8 +19,10 @@ public sealed class TraceAcrossNodesTests
     private const string Tenant = "florist";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact(Timeout = 180_000)]
-    public async Task A_webhook_yields_one_connected_trace_from_the_producer_through_both_nodes_to_the_channel_call()
+    [Theory(Timeout = 180_000)]
+    [InlineData("direct")]
+    [InlineData("topic")]
+    public async Task A_webhook_yields_one_connected_trace_from_the_producer_through_both_nodes_to_the_channel_call(string handoff)
     {
         await using var stack = await new StackBuilder().Kafka(1, 3).Tenants(Tenant).InProcessWorkers(0).StartAsync();
         await using var simulator = await ChannelSimulatorServer.StartAsync(port: 0, seed: 5);
@@ -29,8 +32,8 @@ public sealed class TraceAcrossNodesTests
 
         var spans = new ExportedSpans();
         void Export(TracerProviderBuilder tracing) => tracing.AddInMemoryExporter(spans);
-        await using var watcherNode = await InProcessWorker.StartAsync(stack.SettingsFor(inProcess: true).SetList("Worker:Agents", ["watcher"]), Export);
-        await using var syncNode = await InProcessWorker.StartAsync(stack.SettingsFor(inProcess: true).SetList("Worker:Agents", ["sync"]), Export);
+        await using var watcherNode = await InProcessWorker.StartAsync(stack.SettingsFor(inProcess: true).SetList("Worker:Agents", ["watcher"]).Set("Agents:SyncHandoff", handoff), Export);
+        await using var syncNode = await InProcessWorker.StartAsync(stack.SettingsFor(inProcess: true).SetList("Worker:Agents", ["sync"]).Set("Agents:SyncHandoff", handoff), Export);
 
         // The producer's own span: the trace it sends, sampled.
         var traceId = ActivityTraceId.CreateRandom();
@@ -42,11 +45,9 @@ public sealed class TraceAcrossNodesTests
 
         // The sale reached the other channel: the whole path ran.
         await Eventually.WaitAsync(() => Task.FromResult(accounts["pos"].GetStock("P-1")), n => n == 7, Deadline, "the push to the pos channel");
-        string[] expected =
-        [
-            $"receive {stack.Topics.Webhooks}", "queue wait", "process watcher", $"send {stack.Topics.Sync}",
-            $"receive {stack.Topics.Sync}", "process sync", "sync push",
-        ];
+        string[] expected = handoff == "topic"
+            ? [$"receive {stack.Topics.Webhooks}", "queue wait", "process watcher", $"send {stack.Topics.Sync}", $"receive {stack.Topics.Sync}", "process sync", "sync push"]
+            : [$"receive {stack.Topics.Webhooks}", "queue wait", "process watcher", "sync push"];
         // Spans are exported as they end; the trace is whole once every hop's span ended and each has its parent.
         // (The probe names the spans it saw first, so a timeout shows what the trace lacked.)
         var (_, trace) = await Eventually.WaitAsync(() => Task.FromResult(Describe(spans.OfTrace(traceId))),
@@ -62,12 +63,21 @@ public sealed class TraceAcrossNodesTests
         var watcher = Assert.Single(trace, s => s.DisplayName == "process watcher");
         Assert.Equal(first.SpanId, watcher.ParentSpanId);
         Assert.Equal("done", watcher.GetTagItem("fairlane.outcome"));
-        // The outbox row kept the context of the Watcher's transaction: the relay's publish is its child.
-        Assert.Equal(watcher.SpanId, Assert.Single(trace, s => s.DisplayName == $"send {stack.Topics.Sync}").ParentSpanId);
-        var sync = Assert.Single(trace, s => s.DisplayName == "process sync");
-        Assert.Equal("done", sync.GetTagItem("fairlane.outcome"));
         var push = Assert.Single(trace, s => s.DisplayName == "sync push");
-        Assert.Contains(push.Links, l => l.Context.SpanId == sync.SpanId);
+        if (handoff == "topic")
+        {
+            // The outbox row kept the context of the Watcher's transaction: the relay's publish is its child.
+            Assert.Equal(watcher.SpanId, Assert.Single(trace, s => s.DisplayName == $"send {stack.Topics.Sync}").ParentSpanId);
+            var sync = Assert.Single(trace, s => s.DisplayName == "process sync");
+            Assert.Equal("done", sync.GetTagItem("fairlane.outcome"));
+            Assert.Contains(push.Links, l => l.Context.SpanId == sync.SpanId);
+        }
+        else
+        {
+            // The pending row kept the context of the Watcher's transaction, and nothing went through the sync topic.
+            Assert.Contains(push.Links, l => l.Context.SpanId == watcher.SpanId);
+            Assert.DoesNotContain(trace, s => s.DisplayName.EndsWith(stack.Topics.Sync, StringComparison.Ordinal));
+        }
         Assert.Contains(trace, s => IsChannelCall(s) && s.ParentSpanId == push.SpanId);
     }
 

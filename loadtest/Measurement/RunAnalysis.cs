@@ -63,13 +63,19 @@ internal static class RunAnalysis
             })
             .OrderBy(p => p.Second).ThenBy(p => p.Class, StringComparer.Ordinal).ToList();
 
-    // The best 5-second throughput, and the offered rate in the first second whose events' p99 (all classes) passed the target.
+    // The best 5- and 30-second throughput, and the offered rate in the first second whose events' p99 (all classes) passed the target.
     private static Saturation SaturationOf(List<TimelinePoint> timeline, int[] sent, int[] processed, double targetP99Ms)
     {
-        var best = 0d;
-        for (var i = 0; i + 5 <= processed.Length; i++) best = Math.Max(best, processed.AsSpan(i, 5).ToArray().Sum() / 5.0);
         var knee = timeline.GroupBy(p => p.Second).OrderBy(g => g.Key)
             .FirstOrDefault(g => g.Max(p => p.P99) > targetP99Ms && g.Sum(p => p.Count) > 0)?.Key;
-        return new Saturation(best, knee is { } k && k < sent.Length ? sent[k] : null, knee);
+        return new Saturation(BestWindow(processed, 5) ?? 0, knee is { } k && k < sent.Length ? sent[k] : null, knee, BestWindow(processed, 30));
+    }
+
+    // The best mean per second over any `seconds` consecutive seconds; null when there are fewer.
+    private static double? BestWindow(int[] perSecond, int seconds)
+    {
+        double? best = null;
+        for (var i = 0; i + seconds <= perSecond.Length; i++) best = Math.Max(best ?? 0, perSecond.AsSpan(i, seconds).ToArray().Sum() / (double)seconds);
+        return best;
     }
 }

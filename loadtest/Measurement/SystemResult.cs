@@ -4,7 +4,8 @@ namespace Fairlane.LoadTest.Measurement;
 internal readonly record struct TimelinePoint(int Second, string Class, double P50, double P99, int Count);
 
 /// <summary>Where the fleet saturated under an open-loop ramp.</summary>
-internal sealed record Saturation(double BestThroughput, double? KneeOfferedRate, int? KneeSecond);
+/// <remarks><paramref name="BestSustained"/>: the best 30-second processed rate (null when the run was shorter).</remarks>
+internal sealed record Saturation(double BestThroughput, double? KneeOfferedRate, int? KneeSecond, double? BestSustained = null);
 
 /// <summary>Everything measured of one system (Fairlane or the baseline) in a run.</summary>
 internal sealed record SystemResult(

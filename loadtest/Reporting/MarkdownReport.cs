@@ -115,7 +115,8 @@ internal static class MarkdownReport
             {
                 var sat = system.Saturation;
                 var knee = sat.KneeSecond is { } k ? $"p99 first passed {run.Settings.TargetP99Ms:0} ms for events sent in second {k}, when {sat.KneeOfferedRate:N0}/s were being sent" : $"p99 stayed under {run.Settings.TargetP99Ms:0} ms";
-                Line(md, $"- {system.System}: best 5-second throughput {sat.BestThroughput:N0}/s; {knee}.");
+                var sustained = sat.BestSustained is { } b ? $", best 30-second {b:N0}/s" : "";
+                Line(md, $"- {system.System}: best 5-second throughput {sat.BestThroughput:N0}/s{sustained}; {knee}.");
             }
             Line(md, "");
         }

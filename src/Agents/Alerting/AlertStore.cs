@@ -63,12 +63,16 @@ public sealed class AlertStore(IEventBus bus)
     }
 
     /// <summary>Subjects of the tenant's open alerts of one kind.</summary>
-    public static async Task<HashSet<string>> OpenSubjectsAsync(HandlerContext context, string kind, CancellationToken cancellationToken)
+    public static Task<HashSet<string>> OpenSubjectsAsync(HandlerContext context, string kind, CancellationToken cancellationToken) =>
+        OpenSubjectsAsync(context, [kind], cancellationToken);
+
+    /// <summary>The subjects of the tenant's open alerts of any of <paramref name="kinds"/>.</summary>
+    public static async Task<HashSet<string>> OpenSubjectsAsync(HandlerContext context, IReadOnlyList<string> kinds, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT subject FROM alerts WHERE tenant_id = @tenant AND kind = @kind AND status = 'open'", context.Connection, context.Transaction);
+            "SELECT subject FROM alerts WHERE tenant_id = @tenant AND kind = ANY(@kinds) AND status = 'open'", context.Connection, context.Transaction);
         cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("kind", kind);
+        cmd.Parameters.AddWithValue("kinds", kinds.ToArray());
         var subjects = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) subjects.Add(reader.GetString(0));

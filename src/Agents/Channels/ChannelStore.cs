@@ -1,3 +1,4 @@
+using Fairlane.Agents.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -55,6 +56,10 @@ public sealed class ChannelStore(CredentialProtector protector)
         while (await reader.ReadAsync(cancellationToken)) channels.Add(Read(reader));
         return channels;
     }
+
+    /// <summary>The statement setting a channel's status, for a writer that sends it in a batch with its own.</summary>
+    public static NpgsqlBatchCommand SetStatusCommand(string tenantId, string channelId, ChannelStatus status) =>
+        BatchCommand.Of("UPDATE channels SET status = $1 WHERE tenant_id = $2 AND id = $3", status.ToName(), tenantId, channelId);
 
     /// <summary>Sets the channel's status (e.g. auth_failed after a 401); false when there is no such channel.</summary>
     public static async Task<bool> SetStatusAsync(

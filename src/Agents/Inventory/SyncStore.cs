@@ -50,37 +50,35 @@ public static class SyncStore
     }
 
     /// <summary>
-    /// Records pushes in one round trip: what the channels that took a level now show, and the product's
+    /// The statements recording pushes: what the channels that took a level now show, and the product's
     /// open sync_events rows completed with the level pushed and each channel's result.
     /// </summary>
-    public static async Task RecordAsync(HandlerContext context, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    public static IEnumerable<NpgsqlBatchCommand> RecordCommands(HandlerContext context, IReadOnlyList<SyncRecord> records)
     {
-        if (records.Count == 0) return;
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        if (records.Count == 0) yield break;
         // The mapping rows first, in the order every writer takes them (product, channel, item; see
         // InventoryStore.LockItemsAsync), so recording never closes a cycle with a Watcher's run.
-        batch.BatchCommands.Add(BatchCommand.Of("""
+        yield return BatchCommand.Of("""
             SELECT 1 FROM product_channel_mappings WHERE tenant_id = $1 AND product_id = ANY($2)
             ORDER BY product_id, channel_id, external_id FOR UPDATE
-            """, context.TenantId, records.Select(r => r.Target.ProductId).ToArray()));
+            """, context.TenantId, records.Select(r => r.Target.ProductId).ToArray());
         foreach (var record in records)
         {
             if (record.OkChannels.Count > 0)
             {
-                batch.BatchCommands.Add(BatchCommand.Of("""
+                yield return BatchCommand.Of("""
                     UPDATE product_channel_mappings SET channel_stock = $4
                     WHERE tenant_id = $1 AND product_id = $2 AND channel_id = ANY($3)
-                    """, context.TenantId, record.Target.ProductId, record.OkChannels.ToArray(), record.Target.ChannelQuantity));
+                    """, context.TenantId, record.Target.ProductId, record.OkChannels.ToArray(), record.Target.ChannelQuantity);
             }
             if (record.Target.OpenSyncEvents.Count > 0)
             {
                 var json = JsonSerializer.Serialize(record.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult);
-                batch.BatchCommands.Add(BatchCommand.Of("""
+                yield return BatchCommand.Of("""
                     UPDATE sync_events SET quantity = $3, status = $4, results = $5::jsonb, completed_at = now()
                     WHERE tenant_id = $1 AND id = ANY($2)
-                    """, context.TenantId, record.Target.OpenSyncEvents.ToArray(), record.Target.ChannelQuantity, record.Status, json));
+                    """, context.TenantId, record.Target.OpenSyncEvents.ToArray(), record.Target.ChannelQuantity, record.Status, json);
             }
         }
-        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -125,29 +125,22 @@ public static class PendingSyncs
     }
 
     /// <summary>
-    /// In the transaction that records the pushes: removes each row no request reached since the claim,
-    /// and hands the others back, due now, so the level that arrived meanwhile is pushed next.
+    /// The statements that, in the transaction recording the pushes, remove each row no request reached
+    /// since the claim, and hand the others back, due now, so the level that arrived meanwhile is pushed next.
     /// </summary>
-    public static async Task ReleaseAsync(HandlerContext context, IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken)
+    public static IEnumerable<NpgsqlBatchCommand> ReleaseCommands(HandlerContext context, IReadOnlyList<ClaimedSync> claimed)
     {
         // Rows are locked in product order first: two transactions locking the same rows in different
         // orders would deadlock, and the request transactions folding into them run concurrently.
         var products = claimed.Select(c => c.ProductId).ToArray();
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
-        {
-            BatchCommands =
-            {
-                BatchCommand.Of("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
-                    context.TenantId, products),
-                BatchCommand.Of("""
-                    DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
-                    WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version
-                    """, context.TenantId, products, claimed.Select(c => c.Version).ToArray()),
-                BatchCommand.Of("UPDATE sync_pending SET lease_until = NULL, due_at = now() WHERE tenant_id = $1 AND product_id = ANY($2)",
-                    context.TenantId, products),
-            },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        yield return BatchCommand.Of("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
+            context.TenantId, products);
+        yield return BatchCommand.Of("""
+            DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
+            WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version
+            """, context.TenantId, products, claimed.Select(c => c.Version).ToArray());
+        yield return BatchCommand.Of("UPDATE sync_pending SET lease_until = NULL, due_at = now() WHERE tenant_id = $1 AND product_id = ANY($2)",
+            context.TenantId, products);
     }
 
     /// <summary>

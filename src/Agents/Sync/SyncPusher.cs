@@ -8,6 +8,7 @@ using Fairlane.Agents.Outbox;
 using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Fairlane.Agents.Sync;
 
@@ -49,7 +50,9 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
                 var connections = targets.Any(t => t.Items.Count > 0)
                     ? await TenantChannels.LoadAsync(channels, context, CauseOf(targets), logger, ct)
                     : [];
-                passes.Add(new SyncPass(tenant.Key, [.. tenant], targets, connections));
+                // Read here, not while recording: the record transaction holds row locks and should not wait on reads.
+                var alerted = targets.Count > 0 ? await AlertStore.OpenSubjectsAsync(context, [AlertKinds.ChannelStatus, AlertKinds.SyncHealth], ct) : [];
+                passes.Add(new SyncPass(tenant.Key, [.. tenant], targets, connections, alerted));
             }
             return passes;
         }, cancellationToken);
@@ -78,18 +81,27 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
     /// </summary>
     public async Task RecordAsync(IReadOnlyList<(SyncPass Pass, IReadOnlyList<SyncRecord> Records)> passes, CancellationToken cancellationToken)
     {
+        // One round trip for the whole pass, however many tenants (each bound in turn): the rows it locks
+        // are held for as long as that takes, not for a chain of round trips per tenant.
         await database.InTransactionForTenantsAsync(async (c, tx, ct) =>
         {
+            await using var batch = new NpgsqlBatch(c, tx);
             foreach (var (pass, records) in passes)
             {
-                await TenantDatabase.BindTenantAsync(c, tx, pass.TenantId, ct);
                 var context = new HandlerContext(c, tx, pass.TenantId, default);
-                await SyncStore.RecordAsync(context, records, ct);
-                foreach (var refused in records.SelectMany(r => r.Results).Where(r => r.Outcome == SyncOutcomes.AuthFailed).Select(r => r.ChannelId).Distinct())
-                    await ChannelStore.SetStatusAsync(c, tx, pass.TenantId, refused, ChannelStatus.AuthFailed, ct);
-                await RequestChecksAsync(context, CauseOf(pass.Targets), records.SelectMany(r => r.Results).ToList(), ct);
-                await PendingSyncs.ReleaseAsync(context, pass.Claimed, ct);
+                var results = records.SelectMany(r => r.Results).ToList();
+                IEnumerable<NpgsqlBatchCommand> commands =
+                [
+                    TenantDatabase.BindCommand(pass.TenantId),
+                    .. SyncStore.RecordCommands(context, records),
+                    .. results.Where(r => r.Outcome == SyncOutcomes.AuthFailed).Select(r => r.ChannelId).Distinct()
+                        .Select(refused => ChannelStore.SetStatusCommand(pass.TenantId, refused, ChannelStatus.AuthFailed)),
+                    .. CheckCommands(context, CauseOf(pass.Targets), results, pass.OpenAlerts),
+                    .. PendingSyncs.ReleaseCommands(context, pass.Claimed),
+                ];
+                foreach (var command in commands) batch.BatchCommands.Add(command);
             }
+            await batch.ExecuteNonQueryAsync(ct);
             return true;
         }, cancellationToken);
 
@@ -140,24 +152,18 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
 
     // A failing channel gets its health checked (opening alerts); a channel that works again after an
     // alert gets one too (resolving it). One check per channel, whatever the number of products.
-    private static async Task RequestChecksAsync(HandlerContext context, string cause, List<ChannelSyncResult> results, CancellationToken ct)
-    {
-        if (results.Count == 0) return;
-        var alerted = await AlertStore.OpenSubjectsAsync(context, AlertKinds.ChannelStatus, ct);
-        alerted.UnionWith(await AlertStore.OpenSubjectsAsync(context, AlertKinds.SyncHealth, ct));
-        var channelsToCheck = results.Where(r => r.Outcome is not (SyncOutcomes.Ok or SyncOutcomes.Skipped) || alerted.Contains(r.ChannelId))
-            .Select(r => r.ChannelId).Distinct(StringComparer.Ordinal);
-        foreach (var channelId in channelsToCheck)
-        {
-            await OutboxWriter.AddAsync(context, EventCatalog.AlertCheck,
-                new AlertCheck { Check = AlertKinds.All, ChannelId = channelId }, $"{cause}.check.{channelId}", ct);
-        }
-    }
+    private static IEnumerable<NpgsqlBatchCommand> CheckCommands(HandlerContext context, string cause, List<ChannelSyncResult> results,
+        IReadOnlySet<string> alerted) =>
+        results.Where(r => r.Outcome is not (SyncOutcomes.Ok or SyncOutcomes.Skipped) || alerted.Contains(r.ChannelId))
+            .Select(r => r.ChannelId).Distinct(StringComparer.Ordinal)
+            .Select(channelId => OutboxWriter.Command(context, EventCatalog.AlertCheck,
+                new AlertCheck { Check = AlertKinds.All, ChannelId = channelId }, $"{cause}.check.{channelId}"));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Announcing a sync of tenant {Tenant} on the event bus failed; its results are recorded")]
     private static partial void LogNoticeFailed(ILogger logger, Exception exception, string tenant);
 }
 
 /// <summary>A pass between its phases: what it claimed, and what it read.</summary>
+/// <remarks><paramref name="OpenAlerts"/>: the channels with an open channel_status or sync_health alert when the pass read (checked again after it).</remarks>
 public sealed record SyncPass(string TenantId, IReadOnlyList<ClaimedSync> Claimed, IReadOnlyList<SyncTarget> Targets,
-    IReadOnlyDictionary<string, ChannelConnection> Connections);
+    IReadOnlyDictionary<string, ChannelConnection> Connections, IReadOnlySet<string> OpenAlerts);

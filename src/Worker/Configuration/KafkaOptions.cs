@@ -32,6 +32,14 @@ public sealed class KafkaOptions
     /// </summary>
     public int FetchWaitMaxMs { get; set; } = 100;
 
+    /// <summary>
+    /// Kilobytes of records the Kafka client may fetch ahead of the engine (librdkafka's
+    /// <c>queued.max.messages.kbytes</c>, 64 MiB by default). The engine's own buffer is where events
+    /// wait; the client needs only enough to cover a fetch's round trip, and a deep backlog would
+    /// otherwise hold this much more in memory.
+    /// </summary>
+    public int PrefetchKbytes { get; set; } = 8_192;
+
     /// <summary>Records larger than this go to the dead-letter topic unread.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 

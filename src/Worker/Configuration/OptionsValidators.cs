@@ -19,6 +19,7 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
         e.Require(o.SessionTimeoutMs is >= 1_000 and <= 300_000, nameof(o.SessionTimeoutMs), $"must be between 1000 and 300000; got {o.SessionTimeoutMs}.");
         e.Require(o.CommitIntervalMs is >= 100 and <= 60_000, nameof(o.CommitIntervalMs), $"must be between 100 and 60000; got {o.CommitIntervalMs}.");
         e.Require(o.FetchWaitMaxMs is >= 1 and <= 10_000, nameof(o.FetchWaitMaxMs), $"must be between 1 and 10000; got {o.FetchWaitMaxMs}.");
+        e.Require(o.PrefetchKbytes is >= 1_024 and <= 2_097_151, nameof(o.PrefetchKbytes), $"must be between 1024 and 2097151; got {o.PrefetchKbytes}.");
         e.Require(o.MaxMessageBytes is >= 1_024 and <= 100 * 1024 * 1024, nameof(o.MaxMessageBytes), $"must be between 1024 and 104857600; got {o.MaxMessageBytes}.");
         // librdkafka's own bounds for message.max.bytes.
         e.Require(o.DeadLetterMaxMessageBytes is null or (>= 1_000 and <= 1_000_000_000), nameof(o.DeadLetterMaxMessageBytes),

@@ -40,6 +40,8 @@ internal sealed class KafkaClientFactory(IOptions<KafkaOptions> kafka, IOptions<
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             SessionTimeoutMs = o.SessionTimeoutMs,
             FetchWaitMaxMs = o.FetchWaitMaxMs,
+            // Records wait in the engine's buffer (bounded by Engine:BufferHighWatermark*), not in the client's.
+            QueuedMaxMessagesKbytes = o.PrefetchKbytes,
             // Bad records are dead-lettered by us; let large ones reach us so we can say why.
             MessageMaxBytes = Math.Max(o.MaxMessageBytes * 2, 1_000_000),
             // The end of a partition tells the engine intake has passed every record there: rows an

@@ -40,6 +40,7 @@ public sealed class SettingValidationTests
     [InlineData("Kafka:BootstrapServers", "", "Kafka:BootstrapServers")]
     [InlineData("Kafka:Partitions", "lots", "Kafka:Partitions")]
     [InlineData("Kafka:SessionTimeoutMs", "5", "Kafka:SessionTimeoutMs")]
+    [InlineData("Kafka:PrefetchKbytes", "100", "Kafka:PrefetchKbytes")]
     [InlineData("Kafka:DeadLetterMaxMessageBytes", "10", "Kafka:DeadLetterMaxMessageBytes")]
     [InlineData("Postgres:ConnectionString", "", "Postgres:ConnectionString")]
     [InlineData("Redis:Endpoints:0", "no-port", "Redis:Endpoints:0")]

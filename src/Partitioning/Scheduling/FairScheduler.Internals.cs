@@ -17,6 +17,7 @@ public sealed partial class FairScheduler<T>
         public int Runs { get; set; } // runs in flight: what a tenant's concurrency limits when it may run keys in parallel
         public long Deficit { get; set; }
         public long EstimateTicks { get; set; }
+        public RunCostModel RunCost { get; } = new();
         public bool Visited { get; set; }
 
         /// <summary>Credit granted per round: the quantum scaled by weight.</summary>
@@ -98,6 +99,7 @@ public sealed partial class FairScheduler<T>
         if (item.RunKey != item.OrderingKey) Hold(state, item.RunKey);
         state.Bucket?.TryTake(now);
         item.EstimateTicks = state.EstimateTicks;
+        item.RunSize = 1;
         state.Deficit -= item.EstimateTicks;
         if (state.Queue.Count == 0)
         {
@@ -123,6 +125,9 @@ public sealed partial class FairScheduler<T>
         TotalInFlight--;
         var ticks = Math.Max(0, cost.Ticks);
         state.Deficit += item.EstimateTicks - ticks;
+        // The event's cost is its equal share of its run's: together the run's events are one observation.
+        if (item.RunSize > 0) state.RunCost.Observe(item.RunSize, ticks * item.RunSize, 1.0 / item.RunSize);
+        item.RunSize = 0;
         // Smooth, so one outlier does not swing the next dispatch's charge.
         state.EstimateTicks = Math.Max(1, (state.EstimateTicks * 4 + ticks) / 5);
         return state;

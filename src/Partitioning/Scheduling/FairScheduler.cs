@@ -98,7 +98,12 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
         if (!CanRide(first, now)) return true;
         var state = _tenants[first.Tenant];
         var budget = options.RunBudget.Ticks - first.EstimateTicks;
-        bool Fits() => batch.Count < maxBatch && state.EstimateTicks <= budget;
+        // A rider fits while the tenant's per-event estimate does, or while what its runs cost (a fixed
+        // part per run, a part per event) says it does: the average alone keeps a tenant whose runs are
+        // mostly fixed cost at runs of one, and a fit from noisy costs alone can shrink runs the average
+        // would have grown.
+        var limit = state.RunCost.EventsWithin(options.RunBudget.Ticks) ?? 0;
+        bool Fits() => batch.Count < maxBatch && (state.EstimateTicks <= budget || batch.Count < limit);
         if (state.Limits.Serial)
         {
             while (Fits() && state.Queue.First is { } next && CanRide(next.Value, now))
@@ -107,7 +112,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
                 budget -= state.EstimateTicks;
                 batch.Add(Dispatch(state, next, now));
             }
-            return true;
+            return Sized(batch);
         }
 
         HashSet<string>? blocked = null;
@@ -130,6 +135,13 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
             }
             node = next;
         }
+        return Sized(batch);
+    }
+
+    // Each event of a run learns its run's size: its cost is charged as its share of the run's.
+    private static bool Sized(List<WorkItem<T>> batch)
+    {
+        foreach (var item in batch) item.RunSize = batch.Count;
         return true;
     }
 

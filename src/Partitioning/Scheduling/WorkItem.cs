@@ -25,6 +25,9 @@ public sealed class WorkItem<T>(string tenant, string orderingKey, T payload)
     /// <summary>While in flight: it is the first event of its run (a run of several counts once against the tenant's concurrency).</summary>
     internal bool LeadsRun { get; set; }
 
+    /// <summary>While in flight: how many events its run has (the cost it is charged is its share of the run's).</summary>
+    internal int RunSize { get; set; }
+
     /// <summary>The cost charged when dispatched; replaced by the measured cost on completion.</summary>
     internal long EstimateTicks { get; set; }
 }

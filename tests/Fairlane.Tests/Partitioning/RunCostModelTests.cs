@@ -1,0 +1,86 @@
+using Fairlane.Partitioning.Scheduling;
+
+namespace Fairlane.Tests.Partitioning;
+
+/// <summary>How a tenant's run sizes follow what its runs cost: a fixed part per run and a part per event.</summary>
+public sealed class RunCostModelTests
+{
+    private static readonly long Budget = TimeSpan.FromMilliseconds(50).Ticks;
+
+    private static long Ms(double ms) => (long)(ms * TimeSpan.TicksPerMillisecond);
+
+    [Fact]
+    public void Runs_of_varied_sizes_show_the_fixed_and_the_per_event_cost()
+    {
+        var model = new RunCostModel();
+        for (var round = 0; round < 5; round++)
+            for (var n = 1; n <= 10; n++) model.Observe(n, Ms(30 + n), 1);
+
+        var (fixedTicks, perEvent) = model.Fit()!.Value;
+        Assert.InRange(fixedTicks / TimeSpan.TicksPerMillisecond, 29.5, 30.5);
+        Assert.InRange(perEvent / TimeSpan.TicksPerMillisecond, 0.95, 1.05);
+        Assert.Equal(20, model.EventsWithin(Budget)); // (50 - 30) / 1
+    }
+
+    [Fact]
+    public void Nothing_is_estimated_before_a_run_was_seen()
+    {
+        Assert.Null(new RunCostModel().Fit());
+        Assert.Null(new RunCostModel().EventsWithin(Budget));
+    }
+
+    [Fact]
+    public void A_tenant_stuck_at_runs_of_one_by_a_costly_fixed_part_grows_its_runs_to_the_budget()
+    {
+        // 34 ms for a run of one, nearly all of it the run's own (a transaction, a downstream call): the
+        // per-event average says one event fits a 50 ms run; in truth (50 - 33.8) / 0.2 = 81 do.
+        var model = new RunCostModel();
+        model.Observe(1, Ms(34), 1);
+        var sizes = new List<int>();
+        for (var run = 0; run < 40; run++)
+        {
+            var n = Math.Min(100, model.EventsWithin(Budget)!.Value);
+            sizes.Add(n);
+            model.Observe(n, Ms(33.8 + 0.2 * n), 1);
+        }
+
+        Assert.Equal(2, sizes[0]);
+        Assert.True(sizes[^1] is 80 or 81, $"run sizes: {string.Join(", ", sizes)}");
+        Assert.All(sizes.Zip(sizes.Skip(1)), pair => Assert.True(pair.Second >= pair.First, $"runs shrank: {string.Join(", ", sizes)}"));
+    }
+
+    [Fact]
+    public void A_tenant_whose_events_each_cost_more_than_the_budget_keeps_runs_of_one()
+    {
+        // 40 ms per event and nothing fixed: after the one larger run that shows it, runs stay single.
+        var model = new RunCostModel();
+        model.Observe(1, Ms(40), 1);
+        var sizes = new List<int>();
+        for (var run = 0; run < 40; run++)
+        {
+            var n = model.EventsWithin(Budget)!.Value;
+            sizes.Add(n);
+            model.Observe(n, Ms(40 * n), 1);
+        }
+
+        Assert.True(sizes.Count(n => n > 1) <= 4, $"run sizes: {string.Join(", ", sizes)}");
+        Assert.All(sizes.Skip(20), n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public void The_shares_of_one_run_add_up_to_one_observation()
+    {
+        var whole = new RunCostModel();
+        var shared = new RunCostModel();
+        foreach (var (n, ms) in new[] { (1, 20.0), (4, 26.0), (8, 34.0) })
+        {
+            whole.Observe(n, Ms(ms), 1);
+            for (var i = 0; i < n; i++) shared.Observe(n, Ms(ms), 1.0 / n);
+        }
+
+        var (wholeFixed, wholePerEvent) = whole.Fit()!.Value;
+        var (sharedFixed, sharedPerEvent) = shared.Fit()!.Value;
+        Assert.InRange(sharedFixed / wholeFixed, 0.95, 1.05);
+        Assert.InRange(sharedPerEvent / wholePerEvent, 0.95, 1.05);
+    }
+}

@@ -56,29 +56,39 @@ public static class SyncStore
     public static IEnumerable<NpgsqlBatchCommand> RecordCommands(HandlerContext context, IReadOnlyList<SyncRecord> records)
     {
         if (records.Count == 0) yield break;
-        // The mapping rows first, in the order every writer takes them (product, channel, item; see
-        // InventoryStore.LockItemsAsync), so recording never closes a cycle with a Watcher's run.
-        yield return BatchCommand.Of("""
-            SELECT 1 FROM product_channel_mappings WHERE tenant_id = $1 AND product_id = ANY($2)
-            ORDER BY product_id, channel_id, external_id FOR UPDATE
-            """, context.TenantId, records.Select(r => r.Target.ProductId).ToArray());
-        foreach (var record in records)
+        // The mapping rows of the channels that took a level: locked first, in the order every writer
+        // takes them (product, channel, item; see InventoryStore.LockItemsAsync), so recording never closes
+        // a cycle with a Watcher's run; and only those, so a report from a channel not pushed to (the
+        // change's origin) never waits for a pass to commit. Then set-based, whatever the number of
+        // products: each channel that took its level, and each open sync event completed with its
+        // product's level, status and results.
+        var taken = records.SelectMany(r => r.OkChannels.Select(channel => (r.Target.ProductId, Channel: channel, r.Target.ChannelQuantity))).ToList();
+        if (taken.Count > 0)
         {
-            if (record.OkChannels.Count > 0)
-            {
-                yield return BatchCommand.Of("""
-                    UPDATE product_channel_mappings SET channel_stock = $4
-                    WHERE tenant_id = $1 AND product_id = $2 AND channel_id = ANY($3)
-                    """, context.TenantId, record.Target.ProductId, record.OkChannels.ToArray(), record.Target.ChannelQuantity);
-            }
-            if (record.Target.OpenSyncEvents.Count > 0)
-            {
-                var json = JsonSerializer.Serialize(record.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult);
-                yield return BatchCommand.Of("""
-                    UPDATE sync_events SET quantity = $3, status = $4, results = $5::jsonb, completed_at = now()
-                    WHERE tenant_id = $1 AND id = ANY($2)
-                    """, context.TenantId, record.Target.OpenSyncEvents.ToArray(), record.Target.ChannelQuantity, record.Status, json);
-            }
+            yield return BatchCommand.Of("""
+                SELECT 1 FROM product_channel_mappings
+                WHERE tenant_id = $1 AND (product_id, channel_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+                ORDER BY product_id, channel_id, external_id FOR UPDATE
+                """, context.TenantId, taken.Select(t => t.ProductId).ToArray(), taken.Select(t => t.Channel).ToArray());
+            yield return BatchCommand.Of("""
+                UPDATE product_channel_mappings m SET channel_stock = u.quantity
+                FROM unnest($2::text[], $3::text[], $4::int[]) AS u(product_id, channel_id, quantity)
+                WHERE m.tenant_id = $1 AND m.product_id = u.product_id AND m.channel_id = u.channel_id
+                """, context.TenantId, taken.Select(t => t.ProductId).ToArray(), taken.Select(t => t.Channel).ToArray(),
+                taken.Select(t => t.ChannelQuantity).ToArray());
+        }
+        var completed = records.Where(r => r.Target.OpenSyncEvents.Count > 0)
+            .Select(r => (Record: r, Results: JsonSerializer.Serialize(r.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult)))
+            .SelectMany(r => r.Record.Target.OpenSyncEvents.Select(id => (Id: id, r.Record.Target.ChannelQuantity, r.Record.Status, r.Results)))
+            .ToList();
+        if (completed.Count > 0)
+        {
+            yield return BatchCommand.Of("""
+                UPDATE sync_events s SET quantity = u.quantity, status = u.status, results = u.results::jsonb, completed_at = now()
+                FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]) AS u(id, quantity, status, results)
+                WHERE s.tenant_id = $1 AND s.id = u.id
+                """, context.TenantId, completed.Select(c => c.Id).ToArray(), completed.Select(c => c.ChannelQuantity).ToArray(),
+                completed.Select(c => c.Status).ToArray(), completed.Select(c => c.Results).ToArray());
         }
     }
 }

@@ -8,8 +8,8 @@ namespace Fairlane.Worker.Sync;
 /// This node's pusher: claims due pending products fairly across tenants (up to Agents:SyncProductsPerPass
 /// of a tenant, Agents:SyncMaxProductsPerPass in all) and pushes them in one pass, whose two short
 /// transactions serve all its tenants; up to Agents:SyncMaxPassesInFlight passes at once, never two
-/// holding one tenant. It looks again at once while it
-/// finds work; otherwise it waits for a request committed here (then the debounce, so the product is
+/// holding one tenant. It looks again at once while a claim
+/// comes back full; otherwise it waits for a request committed here (then the debounce, so the product is
 /// due), a pass ending, or the poll (requests marked on nodes that do not push, retries). A pass that
 /// fails (a dependency down, the lease running out, the node stopping) gives its products back, due
 /// again shortly; if even that fails, their lease expires and any pusher takes them.
@@ -35,7 +35,10 @@ internal sealed partial class SyncPushLoop(DataSources dataSources, SyncPusher p
                 if (_inFlight.Count < options.MaxPassesInFlight && await ClaimAsync(stoppingToken) is { Count: > 0 } claimed)
                 {
                     _inFlight.Add((claimed.Select(c => c.TenantId).ToHashSet(StringComparer.Ordinal), RunPassAsync(claimed, stoppingToken)));
-                    continue;
+                    // A full claim means more is due: look again at once. A partial one took all there was;
+                    // what comes due meanwhile waits for the next wake and its debounce, so passes stay few
+                    // and large (each costs two transactions whatever its size) rather than one per request.
+                    if (claimed.Count >= options.MaxProductsPerPass) continue;
                 }
                 if (await signal.WaitAsync(options.Poll, stoppingToken) && options.Debounce > TimeSpan.Zero)
                     await Task.Delay(options.Debounce, stoppingToken);

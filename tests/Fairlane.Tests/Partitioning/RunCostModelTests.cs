@@ -9,6 +9,22 @@ public sealed class RunCostModelTests
 
     private static long Ms(double ms) => (long)(ms * TimeSpan.TicksPerMillisecond);
 
+    // Forty runs after a first run of one: each as large as the model allows (at most the batch size of
+    // 100), costing what runMs says a run of that size costs. Returns the sizes taken.
+    private static List<int> Drive(double firstRunMs, Func<int, double> runMs)
+    {
+        var model = new RunCostModel();
+        model.Observe(1, Ms(firstRunMs), 1);
+        var sizes = new List<int>();
+        for (var run = 0; run < 40; run++)
+        {
+            var n = Math.Min(100, model.EventsWithin(Budget)!.Value);
+            sizes.Add(n);
+            model.Observe(n, Ms(runMs(n)), 1);
+        }
+        return sizes;
+    }
+
     [Fact]
     public void Runs_of_varied_sizes_show_the_fixed_and_the_per_event_cost()
     {
@@ -34,15 +50,7 @@ public sealed class RunCostModelTests
     {
         // 34 ms for a run of one, nearly all of it the run's own (a transaction, a downstream call): the
         // per-event average says one event fits a 50 ms run; in truth (50 - 33.8) / 0.2 = 81 do.
-        var model = new RunCostModel();
-        model.Observe(1, Ms(34), 1);
-        var sizes = new List<int>();
-        for (var run = 0; run < 40; run++)
-        {
-            var n = Math.Min(100, model.EventsWithin(Budget)!.Value);
-            sizes.Add(n);
-            model.Observe(n, Ms(33.8 + 0.2 * n), 1);
-        }
+        var sizes = Drive(firstRunMs: 34, runMs: n => 33.8 + 0.2 * n);
 
         Assert.Equal(2, sizes[0]);
         Assert.True(sizes[^1] is 80 or 81, $"run sizes: {string.Join(", ", sizes)}");
@@ -53,15 +61,7 @@ public sealed class RunCostModelTests
     public void A_tenant_whose_events_each_cost_more_than_the_budget_keeps_runs_of_one()
     {
         // 40 ms per event and nothing fixed: after the one larger run that shows it, runs stay single.
-        var model = new RunCostModel();
-        model.Observe(1, Ms(40), 1);
-        var sizes = new List<int>();
-        for (var run = 0; run < 40; run++)
-        {
-            var n = model.EventsWithin(Budget)!.Value;
-            sizes.Add(n);
-            model.Observe(n, Ms(40 * n), 1);
-        }
+        var sizes = Drive(firstRunMs: 40, runMs: n => 40 * n);
 
         Assert.True(sizes.Count(n => n > 1) <= 4, $"run sizes: {string.Join(", ", sizes)}");
         Assert.All(sizes.Skip(20), n => Assert.Equal(1, n));

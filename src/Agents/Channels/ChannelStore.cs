@@ -65,11 +65,8 @@ public sealed class ChannelStore(CredentialProtector protector)
     public static async Task<bool> SetStatusAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, string channelId, ChannelStatus status, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("UPDATE channels SET status = @status WHERE tenant_id = @tenant AND id = @id", connection, tx);
-        cmd.Parameters.AddWithValue("status", status.ToName());
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        cmd.Parameters.AddWithValue("id", channelId);
-        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { SetStatusCommand(tenantId, channelId, status) } };
+        return await batch.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>Moves the channel from one status to another; false when it was not in <paramref name="from"/> (someone else moved it first).</summary>

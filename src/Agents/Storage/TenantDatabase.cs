@@ -67,8 +67,7 @@ public sealed class TenantDatabase(NpgsqlDataSource dataSource)
     /// <summary>Binds an open transaction to a tenant until it ends (set_config with is_local = true).</summary>
     public static async Task BindTenantAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand("SELECT set_config('fairlane.tenant_id', @tenant, true)", connection, tx);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { BindCommand(tenantId) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 }

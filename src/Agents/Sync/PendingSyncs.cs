@@ -70,13 +70,14 @@ public static class PendingSyncs
     /// <summary>Locks the pending rows of <paramref name="productIds"/> that exist, in product order, until the transaction ends.</summary>
     public static async Task LockAsync(HandlerContext context, IReadOnlyList<string> productIds, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
-            context.Connection, context.Transaction);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = context.TenantId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = productIds.ToArray() });
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { LockCommand(context, productIds) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // The statement LockAsync runs: product order, the order every writer of these rows takes them in.
+    private static NpgsqlBatchCommand LockCommand(HandlerContext context, IReadOnlyList<string> productIds) =>
+        BatchCommand.Of("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
+            context.TenantId, productIds.ToArray());
 
     /// <summary>
     /// Leases due rows across tenants, fairly: at most <paramref name="perTenant"/> products of a tenant,
@@ -133,8 +134,7 @@ public static class PendingSyncs
         // Rows are locked in product order first: two transactions locking the same rows in different
         // orders would deadlock, and the request transactions folding into them run concurrently.
         var products = claimed.Select(c => c.ProductId).ToArray();
-        yield return BatchCommand.Of("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
-            context.TenantId, products);
+        yield return LockCommand(context, products);
         yield return BatchCommand.Of("""
             DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
             WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version

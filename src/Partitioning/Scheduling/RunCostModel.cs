@@ -16,7 +16,8 @@ internal sealed class RunCostModel
     // Decayed sums over runs (n events costing c ticks): Σw, Σw·n, Σw·n², Σw·c, Σw·n·c.
     private double _w, _n, _nn, _c, _nc;
 
-    // The last split the runs showed, kept while runs are all one size again (they then show nothing new).
+    // The split the runs showed when last their sizes varied, kept while runs are all one size again
+    // (they then show nothing new).
     private (double Fixed, double PerEvent)? _shown;
 
     /// <summary>
@@ -32,6 +33,7 @@ internal sealed class RunCostModel
         _nn = _nn * keep + share * runSize * runSize;
         _c = _c * keep + share * runTicks;
         _nc = _nc * keep + share * runSize * runTicks;
+        if (SizesVary) _shown = Split();
     }
 
     /// <summary>
@@ -39,17 +41,18 @@ internal sealed class RunCostModel
     /// the two apart; while the runs seen were all about one size, the last split they showed holds, and
     /// before any did, half of a run's cost is taken as fixed.
     /// </summary>
-    public (double Fixed, double PerEvent)? Fit()
+    public (double Fixed, double PerEvent)? Fit() =>
+        _w <= 0 || _n <= 0 ? null : _shown ?? (_c / _w / 2, _c / _n / 2);
+
+    // The least-squares split of the runs seen (their sizes vary).
+    private (double Fixed, double PerEvent) Split()
     {
-        if (_w <= 0 || _n <= 0) return null;
         var meanPerEvent = _c / _n;
-        if (!SizesVary) return _shown ?? (_c / _w / 2, meanPerEvent / 2);
         var perEvent = (_w * _nc - _n * _c) / (_w * _nn - _n * _n);
         // Noise can fit a slope past the average or below zero. Too small a slope costs one oversized run
         // (the batch size still bounds it), which the next fit sees.
         perEvent = Math.Clamp(perEvent, 0, meanPerEvent);
-        _shown = (Math.Max(0, (_c - perEvent * _n) / _w), perEvent);
-        return _shown;
+        return (Math.Max(0, (_c - perEvent * _n) / _w), perEvent);
     }
 
     /// <summary>

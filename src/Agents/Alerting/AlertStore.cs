@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fairlane.Agents.Bus;
 using Fairlane.Agents.Handling;
+using Fairlane.Agents.Storage;
 using Npgsql;
 
 namespace Fairlane.Agents.Alerting;
@@ -69,12 +70,19 @@ public sealed class AlertStore(IEventBus bus)
     /// <summary>The subjects of the tenant's open alerts of any of <paramref name="kinds"/>.</summary>
     public static async Task<HashSet<string>> OpenSubjectsAsync(HandlerContext context, IReadOnlyList<string> kinds, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT subject FROM alerts WHERE tenant_id = @tenant AND kind = ANY(@kinds) AND status = 'open'", context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("kinds", kinds.ToArray());
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { OpenSubjectsCommand(context.TenantId, kinds) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadSubjectsAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The statement of <see cref="OpenSubjectsAsync(HandlerContext, IReadOnlyList{string}, CancellationToken)"/>, for a batch that reads it with <see cref="ReadSubjectsAsync"/>.</summary>
+    public static NpgsqlBatchCommand OpenSubjectsCommand(string tenantId, IReadOnlyList<string> kinds) =>
+        BatchCommand.Of("SELECT subject FROM alerts WHERE tenant_id = $1 AND kind = ANY($2) AND status = 'open'", tenantId, kinds.ToArray());
+
+    /// <summary>The subjects in the reader's current result set, that of <see cref="OpenSubjectsCommand"/>.</summary>
+    public static async Task<HashSet<string>> ReadSubjectsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var subjects = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) subjects.Add(reader.GetString(0));
         return subjects;
     }

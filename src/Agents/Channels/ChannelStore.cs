@@ -49,9 +49,17 @@ public sealed class ChannelStore(CredentialProtector protector)
     public async Task<IReadOnlyList<ChannelConnection>> ReadAllAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, string tenantId, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(SelectColumns + " WHERE tenant_id = @tenant ORDER BY id", connection, tx);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { ReadAllCommand(tenantId) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadAllAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The statement of <see cref="ReadAllAsync(NpgsqlConnection, NpgsqlTransaction, string, CancellationToken)"/>, for a batch that reads it with <see cref="ReadAllAsync(NpgsqlDataReader, CancellationToken)"/>.</summary>
+    public static NpgsqlBatchCommand ReadAllCommand(string tenantId) => BatchCommand.Of(SelectColumns + " WHERE tenant_id = $1 ORDER BY id", tenantId);
+
+    /// <summary>The channels in the reader's current result set, that of <see cref="ReadAllCommand"/>.</summary>
+    public async Task<IReadOnlyList<ChannelConnection>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var channels = new List<ChannelConnection>();
         while (await reader.ReadAsync(cancellationToken)) channels.Add(Read(reader));
         return channels;

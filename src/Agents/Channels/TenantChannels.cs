@@ -3,6 +3,7 @@ using Fairlane.Agents.Handling;
 using Fairlane.Agents.Outbox;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Fairlane.Agents.Channels;
 
@@ -18,10 +19,24 @@ public static partial class TenantChannels
 {
     /// <param name="causeId">The id of the event being handled; the alert checks' ids derive from it, so a replay asks once.</param>
     public static async Task<Dictionary<string, ChannelConnection>> LoadAsync(ChannelStore store, HandlerContext context, string causeId,
-        ILogger logger, CancellationToken cancellationToken)
+        ILogger logger, CancellationToken cancellationToken) =>
+        await SettleAsync(await store.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken), context, causeId,
+            logger, cancellationToken);
+
+    /// <summary>Whether <see cref="SettleAsync"/> has a status to change among <paramref name="read"/> (it then writes, bound to their tenant).</summary>
+    public static bool NeedSettling(IEnumerable<ChannelConnection> read) =>
+        read.Any(channel => ChannelConfiguration.EffectiveStatus(channel.Status, channel.Problem is not null) != channel.Status);
+
+    /// <summary>
+    /// The channels <paramref name="read"/> (<see cref="ChannelStore.ReadAllAsync(NpgsqlDataReader, CancellationToken)"/>) by id, each
+    /// with its effective status, which is stored, with its check, where it changed. The transaction must
+    /// be bound to the channels' tenant when <see cref="NeedSettling"/> says so.
+    /// </summary>
+    public static async Task<Dictionary<string, ChannelConnection>> SettleAsync(IReadOnlyList<ChannelConnection> read, HandlerContext context,
+        string causeId, ILogger logger, CancellationToken cancellationToken)
     {
         var loaded = new Dictionary<string, ChannelConnection>(StringComparer.Ordinal);
-        foreach (var channel in await store.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken))
+        foreach (var channel in read)
         {
             var effective = ChannelConfiguration.EffectiveStatus(channel.Status, channel.Problem is not null);
             // Only the load that makes the change (the update is conditional on the old status) asks for the check.

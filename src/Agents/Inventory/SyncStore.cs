@@ -23,22 +23,24 @@ public sealed record SyncRecord(SyncTarget Target, string Status, IReadOnlyList<
 /// <summary>What Sync reads and records, within tenant-bound transactions.</summary>
 public static class SyncStore
 {
-    /// <summary>Each existing product of <paramref name="productIds"/> with its mapped items; absent products are left out.</summary>
-    public static async Task<IReadOnlyList<SyncTarget>> ReadTargetsAsync(HandlerContext context, IReadOnlyList<string> productIds,
-        CancellationToken cancellationToken)
-    {
-        await using var cmd = new NpgsqlCommand("""
+    /// <summary>
+    /// The statement reading each existing product of <paramref name="productIds"/> with its mapped items
+    /// (absent products are left out), for a batch that reads it with <see cref="ReadTargetsAsync(NpgsqlDataReader, CancellationToken)"/>.
+    /// </summary>
+    public static NpgsqlBatchCommand ReadTargetsCommand(string tenantId, IReadOnlyList<string> productIds) =>
+        BatchCommand.Of("""
             SELECT p.id, p.stock, p.buffer_stock, m.channel_id, m.external_id,
                    ARRAY(SELECT s.id FROM sync_events s WHERE s.tenant_id = p.tenant_id AND s.product_id = p.id AND s.completed_at IS NULL)
             FROM products p
             LEFT JOIN product_channel_mappings m ON m.tenant_id = p.tenant_id AND m.product_id = p.id
-            WHERE p.tenant_id = @tenant AND p.id = ANY(@products)
+            WHERE p.tenant_id = $1 AND p.id = ANY($2)
             ORDER BY p.id, m.channel_id
-            """, context.Connection, context.Transaction);
-        cmd.Parameters.AddWithValue("tenant", context.TenantId);
-        cmd.Parameters.AddWithValue("products", productIds.ToArray());
+            """, tenantId, productIds.ToArray());
+
+    /// <summary>The targets in the reader's current result set, that of <see cref="ReadTargetsCommand"/>.</summary>
+    public static async Task<IReadOnlyList<SyncTarget>> ReadTargetsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var targets = new List<SyncTarget>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var id = reader.GetString(0);

@@ -35,24 +35,50 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
     }
 
     /// <summary>
-    /// The pass's first phase, in one short transaction however many tenants it covers (bound to each in
-    /// turn): each claimed product's level, items and open sync events, and its tenant's channels.
+    /// The pass's first phase, in one short transaction and one round trip however many tenants it
+    /// covers (bound to each in turn): each claimed product's level, items and open sync events, its
+    /// tenant's channels and the channels with an open alert. Only a channel whose stored status is no
+    /// longer true (misconfigured, or fixed) costs more: the tenant is bound again to store the change.
     /// </summary>
     public async Task<IReadOnlyList<SyncPass>> ReadAsync(IReadOnlyList<ClaimedSync> claimed, CancellationToken cancellationToken) =>
         await database.InTransactionForTenantsAsync(async (c, tx, ct) =>
         {
-            var passes = new List<SyncPass>();
-            foreach (var tenant in claimed.GroupBy(x => x.TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            var tenants = claimed.GroupBy(x => x.TenantId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+            if (tenants.Count == 0) return [];
+            await using var batch = new NpgsqlBatch(c, tx);
+            foreach (var tenant in tenants)
             {
-                await TenantDatabase.BindTenantAsync(c, tx, tenant.Key, ct);
-                var context = new HandlerContext(c, tx, tenant.Key, default);
-                var targets = await SyncStore.ReadTargetsAsync(context, tenant.Select(x => x.ProductId).ToList(), ct);
-                var connections = targets.Any(t => t.Items.Count > 0)
-                    ? await TenantChannels.LoadAsync(channels, context, CauseOf(targets), logger, ct)
-                    : [];
+                batch.BatchCommands.Add(TenantDatabase.BindCommand(tenant.Key));
+                batch.BatchCommands.Add(SyncStore.ReadTargetsCommand(tenant.Key, tenant.Select(x => x.ProductId).ToList()));
+                batch.BatchCommands.Add(ChannelStore.ReadAllCommand(tenant.Key));
                 // Read here, not while recording: the record transaction holds row locks and should not wait on reads.
-                var alerted = targets.Count > 0 ? await AlertStore.OpenSubjectsAsync(context, [AlertKinds.ChannelStatus, AlertKinds.SyncHealth], ct) : [];
-                passes.Add(new SyncPass(tenant.Key, [.. tenant], targets, connections, alerted));
+                batch.BatchCommands.Add(AlertStore.OpenSubjectsCommand(tenant.Key, [AlertKinds.ChannelStatus, AlertKinds.SyncHealth]));
+            }
+            var read = new List<(IGrouping<string, ClaimedSync> Tenant, IReadOnlyList<SyncTarget> Targets, IReadOnlyList<ChannelConnection> Channels,
+                HashSet<string> Alerted)>();
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
+            {
+                foreach (var tenant in tenants)
+                {
+                    // Positioned on the binding's result; each of the tenant's reads follows it.
+                    await reader.NextResultAsync(ct);
+                    var targets = await SyncStore.ReadTargetsAsync(reader, ct);
+                    await reader.NextResultAsync(ct);
+                    var channelsRead = await channels.ReadAllAsync(reader, ct);
+                    await reader.NextResultAsync(ct);
+                    read.Add((tenant, targets, channelsRead, await AlertStore.ReadSubjectsAsync(reader, ct)));
+                    await reader.NextResultAsync(ct);
+                }
+            }
+
+            var passes = new List<SyncPass>();
+            foreach (var (tenant, targets, channelsRead, alerted) in read)
+            {
+                var context = new HandlerContext(c, tx, tenant.Key, default);
+                var pushing = targets.Any(t => t.Items.Count > 0);
+                if (pushing && TenantChannels.NeedSettling(channelsRead)) await TenantDatabase.BindTenantAsync(c, tx, tenant.Key, ct);
+                var connections = pushing ? await TenantChannels.SettleAsync(channelsRead, context, CauseOf(targets), logger, ct) : [];
+                passes.Add(new SyncPass(tenant.Key, [.. tenant], targets, connections, targets.Count > 0 ? alerted : []));
             }
             return passes;
         }, cancellationToken);

@@ -189,6 +189,37 @@ public sealed class SyncHandlerTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_pass_stores_a_channel_status_change_under_the_tenant_it_belongs_to_whatever_its_place_in_the_pass()
+    {
+        // The pass reads every tenant in one round trip, ending bound to the last; "north" comes first.
+        await using var bed = await HandlerTestBed.StartAsync("north", "south");
+        await using var channels = await ChannelHarness.StartAsync();
+        var sync = new SyncRig(bed, channels);
+        var accounts = new Dictionary<string, SimulatedAccount>();
+        foreach (var (tenant, stock) in new[] { ("north", 4), ("south", 9) })
+        {
+            var added = await SimulatedChannels.AddAsync(bed.Db, channels.Simulator, tenant, ("web", ChannelTypes.Wix), ("food", ChannelTypes.Deliveroo));
+            accounts[tenant] = added["web"];
+            accounts[tenant].SetStock("web-1", 0);
+            added["food"].SetStock("food-1", 0);
+            await Catalog.SeedAsync(bed.Db, tenant, [], [new("p1", stock)], [new("p1", "web", "web-1"), new("p1", "food", "food-1")]);
+            await bed.HandleAsync(sync.Handler, tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
+        }
+        await bed.Db.ExecuteAsync("UPDATE channels SET base_url = 'not a url' WHERE tenant_id = 'north' AND id = 'food'");
+
+        await sync.PushAsync(await sync.ClaimAsync());
+
+        Assert.Equal("north/food misconfigured, north/web active, south/food active, south/web active", await bed.Db.ScalarAsync<string>(
+            "SELECT string_agg(tenant_id || '/' || id || ' ' || status, ', ' ORDER BY tenant_id, id) FROM channels"));
+        Assert.Equal("north partial, south completed", await bed.Db.ScalarAsync<string>(
+            "SELECT string_agg(tenant_id || ' ' || status, ', ' ORDER BY tenant_id) FROM sync_events"));
+        Assert.Equal("north food", await bed.Db.ScalarAsync<string>(
+            "SELECT string_agg(tenant_id || ' ' || split_part(event_id, '.channel-status.', 2), ', ') FROM outbox WHERE event_id LIKE '%.channel-status.%'"));
+        Assert.Equal(4, accounts["north"].GetStock("web-1"));
+        Assert.Equal(9, accounts["south"].GetStock("web-1"));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task The_channels_are_called_with_no_transaction_open()
     {
         await using var bed = await HandlerTestBed.StartAsync(Tenant);

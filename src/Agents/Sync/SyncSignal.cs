@@ -1,3 +1,5 @@
+using Fairlane.Agents.Signals;
+
 namespace Fairlane.Agents.Sync;
 
 /// <summary>
@@ -5,24 +7,4 @@ namespace Fairlane.Agents.Sync;
 /// ended (a slot is free, and products requested during the pass are due at once). Wakes coalesce: many
 /// signals before the pusher looks are one.
 /// </summary>
-public sealed class SyncSignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: the pusher will look once for all of them.
-        }
-    }
-
-    /// <summary>True when woken, false when <paramref name="timeout"/> passed first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => _signal.Dispose();
-}
+public sealed class SyncSignal : WakeSignal;

@@ -2,6 +2,7 @@ using Fairlane.Partitioning.Engine;
 using Fairlane.Partitioning.Offsets;
 using Fairlane.Partitioning.Parking;
 using Fairlane.Partitioning.Scheduling;
+using Fairlane.Agents.Signals;
 using Fairlane.Agents.Tenants;
 
 namespace Fairlane.Worker.Engine;
@@ -12,7 +13,7 @@ internal sealed partial class FairEngine
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
 
     // Wakes the park drainer: a loaded tenant's queue fell to its drain line, or a partition's park is to be read.
-    private readonly SemaphoreSlim _drainWake = new(0, 1);
+    private readonly WakeSignal _drainWake = new();
 
     /// <summary>
     /// Waits for the next event the fair scheduler lets start, with up to <paramref name="maxBatch"/>
@@ -58,18 +59,11 @@ internal sealed partial class FairEngine
 
     // ---- park drainer ----
 
-    /// <summary>Has the park drainer look now rather than at the end of its interval.</summary>
-    public void WakeDrainer()
-    {
-        try
-        {
-            _drainWake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken: the drainer starts every drain that is due when it looks.
-        }
-    }
+    /// <summary>
+    /// Has the park drainer look now rather than at the end of its interval; a wake still pending is the
+    /// same wake, as the drainer starts every drain that is due when it looks.
+    /// </summary>
+    public void WakeDrainer() => _drainWake.Wake();
 
     /// <summary>Waits until the drainer is woken or <paramref name="interval"/> passed.</summary>
     public Task WaitForDrainWorkAsync(TimeSpan interval, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Fairlane.Agents.Signals;
 using Fairlane.Worker.Infrastructure;
 using Npgsql;
 
@@ -27,7 +28,7 @@ internal sealed partial class OutboxNotices(DataSources dataSources, ILogger log
     private static readonly TimeSpan HealthySession = TimeSpan.FromSeconds(30);
 
     // At most one wake-up pending: many notices while the relay is busy mean one more look, not many.
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly WakeSignal _signal = new();
 
     public void Dispose() => _signal.Dispose();
 
@@ -82,17 +83,8 @@ internal sealed partial class OutboxNotices(DataSources dataSources, ILogger log
         while (true) await connection.WaitAsync(stoppingToken);
     }
 
-    private void Signal()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending; the relay reads every unsent row when it takes it.
-        }
-    }
+    // A wake-up already pending covers this one: the relay reads every unsent row when it takes it.
+    private void Signal() => _signal.Wake();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for outbox notices")]
     private static partial void LogListening(ILogger logger);

@@ -23,17 +23,6 @@ internal sealed class DataSources(IOptions<PostgresOptions> options) : IAsyncDis
     /// state behind, its tenant binding and locks being transaction-local. The owner's pool keeps the
     /// reset: migrations and retention take session advisory locks.
     /// </summary>
-    /// <summary>
-    /// The app pool's sessions plan a prepared statement once, for any parameters
-    /// (<c>plan_cache_mode=force_generic_plan</c>), unless preparing is off or the connection string's
-    /// <c>Options</c> names a plan cache mode. PostgreSQL would otherwise weigh a custom plan against the
-    /// generic one on every execution; the statements' arrays (<c>unnest</c>) make every custom plan look
-    /// cheaper, so each execution was planned afresh. Profiled under load, planning took more of
-    /// PostgreSQL's CPU than running the statements. Every statement of ours is keyed by tenant and
-    /// primary key, which a generic plan serves as well as a custom one.
-    /// </summary>
-    public const string GenericPlans = "-c plan_cache_mode=force_generic_plan";
-
     public NpgsqlDataSource App { get; } = Build(options.Value.ConnectionString, "fairlane", AutoPreparedStatements, noResetOnClose: true);
     public NpgsqlDataSource Owner { get; } = Build(options.Value.OwnerConnectionString, "fairlane-owner", 0, noResetOnClose: false);
 
@@ -44,9 +33,6 @@ internal sealed class DataSources(IOptions<PostgresOptions> options) : IAsyncDis
             builder.ConnectionStringBuilder.ApplicationName = applicationName;
         if (!Sets(connectionString, "MaxAutoPrepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = autoPrepare;
         if (!Sets(connectionString, "NoResetOnClose")) builder.ConnectionStringBuilder.NoResetOnClose = noResetOnClose;
-        var startup = builder.ConnectionStringBuilder.Options;
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare > 0 && startup?.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase) is not true)
-            builder.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(startup) ? GenericPlans : $"{startup} {GenericPlans}";
         // Traced, a statement is a span only inside one of ours (an event's run, a push): the loops'
         // polls and leases would otherwise each start a trace of their own.
         builder.ConfigureTracing(t => t

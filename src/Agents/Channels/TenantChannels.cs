@@ -1,6 +1,7 @@
 using Fairlane.Agents.Alerting;
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Outbox;
+using Fairlane.Agents.Storage;
 using Fairlane.Contracts.Events;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,22 +24,25 @@ public static partial class TenantChannels
         await SettleAsync(await store.ReadAllAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken), context, causeId,
             logger, cancellationToken);
 
-    /// <summary>Whether <see cref="SettleAsync"/> has a status to change among <paramref name="read"/> (it then writes, bound to their tenant).</summary>
-    public static bool NeedSettling(IEnumerable<ChannelConnection> read) =>
-        read.Any(channel => ChannelConfiguration.EffectiveStatus(channel.Status, channel.Problem is not null) != channel.Status);
-
     /// <summary>
     /// The channels <paramref name="read"/> (<see cref="ChannelStore.ReadAllAsync(NpgsqlDataReader, CancellationToken)"/>) by id, each
-    /// with its effective status, which is stored, with its check, where it changed. The transaction must
-    /// be bound to the channels' tenant when <see cref="NeedSettling"/> says so.
+    /// with its effective status, which is stored, with its check, where it changed. Before its first
+    /// change it binds the transaction to the context's tenant: the caller may have read the channels in
+    /// a batch over several tenants, bound to another one by now.
     /// </summary>
     public static async Task<Dictionary<string, ChannelConnection>> SettleAsync(IReadOnlyList<ChannelConnection> read, HandlerContext context,
         string causeId, ILogger logger, CancellationToken cancellationToken)
     {
         var loaded = new Dictionary<string, ChannelConnection>(StringComparer.Ordinal);
+        var bound = false;
         foreach (var channel in read)
         {
             var effective = ChannelConfiguration.EffectiveStatus(channel.Status, channel.Problem is not null);
+            if (effective != channel.Status && !bound)
+            {
+                await TenantDatabase.BindTenantAsync(context.Connection, context.Transaction, context.TenantId, cancellationToken);
+                bound = true;
+            }
             // Only the load that makes the change (the update is conditional on the old status) asks for the check.
             if (effective != channel.Status && await ChannelStore.ChangeStatusAsync(context.Connection, context.Transaction, context.TenantId,
                     channel.ChannelId, channel.Status, effective, cancellationToken))

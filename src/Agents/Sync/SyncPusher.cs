@@ -75,9 +75,9 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
             foreach (var (tenant, targets, channelsRead, alerted) in read)
             {
                 var context = new HandlerContext(c, tx, tenant.Key, default);
-                var pushing = targets.Any(t => t.Items.Count > 0);
-                if (pushing && TenantChannels.NeedSettling(channelsRead)) await TenantDatabase.BindTenantAsync(c, tx, tenant.Key, ct);
-                var connections = pushing ? await TenantChannels.SettleAsync(channelsRead, context, CauseOf(targets), logger, ct) : [];
+                var connections = targets.Any(t => t.Items.Count > 0)
+                    ? await TenantChannels.SettleAsync(channelsRead, context, CauseOf(targets), logger, ct)
+                    : [];
                 passes.Add(new SyncPass(tenant.Key, [.. tenant], targets, connections, targets.Count > 0 ? alerted : []));
             }
             return passes;

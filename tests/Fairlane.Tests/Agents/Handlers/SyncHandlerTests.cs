@@ -165,22 +165,14 @@ public sealed class SyncHandlerTests
         await using var bed = await HandlerTestBed.StartAsync("north", "south");
         await using var channels = await ChannelHarness.StartAsync();
         var sync = new SyncRig(bed, channels);
-        var accounts = new Dictionary<string, SimulatedAccount>();
-        foreach (var (tenant, stock) in new[] { ("north", 4), ("south", 9) })
-        {
-            accounts[tenant] = (await SimulatedChannels.AddAsync(bed.Db, channels.Simulator, tenant, ("web", ChannelTypes.Wix)))["web"];
-            accounts[tenant].SetStock("web-1", 0);
-            // The same product and item ids in both tenants: only the binding tells their rows apart.
-            await Catalog.SeedAsync(bed.Db, tenant, [], [new("p1", stock)], [new("p1", "web", "web-1")]);
-            await bed.HandleAsync(sync.Handler, tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
-        }
+        var accounts = await RequestP1OfNorthAndSouthAsync(bed, channels, sync, ("web", ChannelTypes.Wix));
 
         var claimed = await sync.ClaimAsync();
         Assert.Equal(["north", "south"], claimed.Select(c => c.TenantId).Order());
         await sync.PushAsync(claimed); // one pass, one read and one record transaction for both
 
-        Assert.Equal(4, accounts["north"].GetStock("web-1"));
-        Assert.Equal(9, accounts["south"].GetStock("web-1"));
+        Assert.Equal(4, accounts["north"]["web"].GetStock("web-1"));
+        Assert.Equal(9, accounts["south"]["web"].GetStock("web-1"));
         Assert.Equal("north 4 completed, south 9 completed", await bed.Db.ScalarAsync<string>(
             "SELECT string_agg(tenant_id || ' ' || quantity || ' ' || status, ', ' ORDER BY tenant_id) FROM sync_events"));
         Assert.Equal("north 4, south 9", await bed.Db.ScalarAsync<string>(
@@ -195,16 +187,7 @@ public sealed class SyncHandlerTests
         await using var bed = await HandlerTestBed.StartAsync("north", "south");
         await using var channels = await ChannelHarness.StartAsync();
         var sync = new SyncRig(bed, channels);
-        var accounts = new Dictionary<string, SimulatedAccount>();
-        foreach (var (tenant, stock) in new[] { ("north", 4), ("south", 9) })
-        {
-            var added = await SimulatedChannels.AddAsync(bed.Db, channels.Simulator, tenant, ("web", ChannelTypes.Wix), ("food", ChannelTypes.Deliveroo));
-            accounts[tenant] = added["web"];
-            accounts[tenant].SetStock("web-1", 0);
-            added["food"].SetStock("food-1", 0);
-            await Catalog.SeedAsync(bed.Db, tenant, [], [new("p1", stock)], [new("p1", "web", "web-1"), new("p1", "food", "food-1")]);
-            await bed.HandleAsync(sync.Handler, tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
-        }
+        var accounts = await RequestP1OfNorthAndSouthAsync(bed, channels, sync, ("web", ChannelTypes.Wix), ("food", ChannelTypes.Deliveroo));
         await bed.Db.ExecuteAsync("UPDATE channels SET base_url = 'not a url' WHERE tenant_id = 'north' AND id = 'food'");
 
         await sync.PushAsync(await sync.ClaimAsync());
@@ -215,8 +198,25 @@ public sealed class SyncHandlerTests
             "SELECT string_agg(tenant_id || ' ' || status, ', ' ORDER BY tenant_id) FROM sync_events"));
         Assert.Equal("north food", await bed.Db.ScalarAsync<string>(
             "SELECT string_agg(tenant_id || ' ' || split_part(event_id, '.channel-status.', 2), ', ') FROM outbox WHERE event_id LIKE '%.channel-status.%'"));
-        Assert.Equal(4, accounts["north"].GetStock("web-1"));
-        Assert.Equal(9, accounts["south"].GetStock("web-1"));
+        Assert.Equal(4, accounts["north"]["web"].GetStock("web-1"));
+        Assert.Equal(9, accounts["south"]["web"].GetStock("web-1"));
+    }
+
+    // Tenants "north" (stock 4) and "south" (stock 9), each with product p1 on every channel given (item
+    // "<channel>-1", showing 0) and a sync requested for it. The same product and item ids in both
+    // tenants: only the binding tells their rows apart. Returns each tenant's accounts by channel.
+    private static async Task<Dictionary<string, Dictionary<string, SimulatedAccount>>> RequestP1OfNorthAndSouthAsync(HandlerTestBed bed,
+        ChannelHarness channels, SyncRig sync, params (string Id, string Type)[] tenantChannels)
+    {
+        var accounts = new Dictionary<string, Dictionary<string, SimulatedAccount>>();
+        foreach (var (tenant, stock) in new[] { ("north", 4), ("south", 9) })
+        {
+            accounts[tenant] = await SimulatedChannels.AddAsync(bed.Db, channels.Simulator, tenant, tenantChannels);
+            foreach (var (id, _) in tenantChannels) accounts[tenant][id].SetStock($"{id}-1", 0);
+            await Catalog.SeedAsync(bed.Db, tenant, [], [new("p1", stock)], [.. tenantChannels.Select(ch => new Catalog.Mapping("p1", ch.Id, $"{ch.Id}-1"))]);
+            await bed.HandleAsync(sync.Handler, tenant, new SyncRequested { ProductId = "p1", Reason = "manual" });
+        }
+        return accounts;
     }
 
     [Fact(Timeout = 60_000)]

@@ -14,7 +14,7 @@ public sealed record MappedItem(
 }
 
 /// <summary>What a run of channel reports leaves behind: an item's newest report, a product's newest stock, a sync record.</summary>
-public sealed record ItemReport(string ChannelId, string ExternalId, int ChannelStock, long? LastSequence, DateTimeOffset ChangedAt);
+public sealed record ItemReport(string ChannelId, string ExternalId, string ProductId, int ChannelStock, long? LastSequence, DateTimeOffset ChangedAt);
 
 /// <summary>A sync_events row to write under the id reserved for it: which report changed which product to what.</summary>
 public sealed record SyncEventRow(long Id, string ProductId, string SourceEventId, string OriginChannelId, int Quantity);
@@ -37,16 +37,10 @@ public static class InventoryStore
         {
             BatchCommands =
             {
-                BatchCommand.Of("""
-                    SELECT m.channel_id, m.external_id, m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock,
-                           p.stock, p.buffer_stock, p.low_stock_threshold
-                    FROM product_channel_mappings m
-                    JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
-                    WHERE m.tenant_id = $1 AND (m.channel_id, m.external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-                    ORDER BY p.id, m.channel_id, m.external_id
-                    FOR UPDATE OF m, p
-                    """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray()),
+                GenericPlans.Begin(),
+                LockItemsCommand(context, items),
                 BatchCommand.Of("SELECT nextval(pg_get_serial_sequence('sync_events', 'id')) FROM generate_series(1, $1)", syncEventIds),
+                GenericPlans.End(),
             },
         };
         var mapped = new List<MappedItem>();
@@ -68,23 +62,51 @@ public static class InventoryStore
     }
 
     /// <summary>
+    /// The statement of <see cref="LockItemsAsync"/>'s read, fit for <see cref="GenericPlans"/>: each item's
+    /// mapping found by its key (no lock yet), the keys sorted by the server in its collation, then each
+    /// mapping and its product read again by key and locked, in that order. A mapping moved to another
+    /// product in between is locked under its new product, as a plain sorted read would do it.
+    /// </summary>
+    public static NpgsqlBatchCommand LockItemsCommand(HandlerContext context, IReadOnlyList<(string ChannelId, string ExternalId)> items) =>
+        BatchCommand.Of("""
+            SELECT l.*
+            FROM (SELECT DISTINCT f.product_id, f.channel_id, f.external_id
+                  FROM unnest($2::text[], $3::text[]) AS u(channel_id, external_id),
+                       LATERAL (SELECT x.product_id, x.channel_id, x.external_id FROM product_channel_mappings x
+                                WHERE x.tenant_id = $1 AND x.channel_id = u.channel_id AND x.external_id = u.external_id OFFSET 0) f
+                  ORDER BY 1, 2, 3) k,
+                 LATERAL (SELECT m.channel_id, m.external_id, m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock,
+                                 p.stock, p.buffer_stock, p.low_stock_threshold
+                          FROM product_channel_mappings m
+                          JOIN products p ON p.tenant_id = $1 AND p.id = m.product_id
+                          WHERE m.tenant_id = $1 AND m.channel_id = k.channel_id AND m.external_id = k.external_id
+                          FOR UPDATE OF m, p) l
+            """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray());
+
+    /// <summary>
     /// The writes of a run of channel reports, set-based whatever the run's length: each changed
     /// product's newest stock, each reported item's newest report (its level and sequence or time), and
-    /// the sync_events rows under their reserved ids. The rows were locked by <see cref="LockItemsAsync"/>.
+    /// the sync_events rows under their reserved ids. The rows were locked by <see cref="LockItemsAsync"/>, so each
+    /// is reached by its address after a probe by its whole key: fit for <see cref="GenericPlans"/>.
     /// </summary>
     public static IEnumerable<NpgsqlBatchCommand> ApplyReportsCommands(HandlerContext context, IReadOnlyList<(string ProductId, int Stock)> products,
         IReadOnlyList<ItemReport> items, IReadOnlyList<SyncEventRow> syncEvents)
     {
         yield return BatchCommand.Of("""
             UPDATE products p SET stock = u.stock, updated_at = now()
-            FROM unnest($2::text[], $3::int[]) AS u(id, stock)
-            WHERE p.tenant_id = $1 AND p.id = u.id
+            FROM unnest($2::text[], $3::int[]) AS u(id, stock),
+                 LATERAL (SELECT x.ctid AS row FROM products x WHERE x.tenant_id = $1 AND x.id = u.id OFFSET 0) r
+            WHERE p.ctid = r.row
             """, context.TenantId, products.Select(p => p.ProductId).ToArray(), products.Select(p => p.Stock).ToArray());
         yield return BatchCommand.Of("""
             UPDATE product_channel_mappings m SET channel_stock = u.channel_stock, last_sequence = u.last_sequence, last_changed_at = u.changed_at
-            FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::timestamptz[]) AS u(channel_id, external_id, channel_stock, last_sequence, changed_at)
-            WHERE m.tenant_id = $1 AND m.channel_id = u.channel_id AND m.external_id = u.external_id
-            """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray(),
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[])
+                     AS u(channel_id, external_id, product_id, channel_stock, last_sequence, changed_at),
+                 LATERAL (SELECT x.ctid AS row FROM product_channel_mappings x
+                          WHERE x.tenant_id = $1 AND x.channel_id = u.channel_id AND x.external_id = u.external_id AND x.product_id = u.product_id
+                          OFFSET 0) r
+            WHERE m.ctid = r.row
+            """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray(), items.Select(i => i.ProductId).ToArray(),
             items.Select(i => i.ChannelStock).ToArray(), items.Select(i => i.LastSequence).ToArray(), items.Select(i => i.ChangedAt).ToArray());
         yield return BatchCommand.Of("""
             INSERT INTO sync_events (id, tenant_id, product_id, source_event_id, origin_channel_id, quantity) OVERRIDING SYSTEM VALUE

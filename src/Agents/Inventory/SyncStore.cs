@@ -30,12 +30,13 @@ public static class SyncStore
     public static NpgsqlBatchCommand ReadTargetsCommand(string tenantId, IReadOnlyList<string> productIds) =>
         BatchCommand.Of("""
             SELECT p.id, p.stock, p.buffer_stock, m.channel_id, m.external_id,
-                   ARRAY(SELECT s.id FROM sync_events s WHERE s.tenant_id = p.tenant_id AND s.product_id = p.id AND s.completed_at IS NULL)
-            FROM products p
-            LEFT JOIN product_channel_mappings m ON m.tenant_id = p.tenant_id AND m.product_id = p.id
-            WHERE p.tenant_id = $1 AND p.id = ANY($2)
+                   ARRAY(SELECT s.id FROM sync_events s WHERE s.tenant_id = $1 AND s.product_id = p.id AND s.completed_at IS NULL)
+            FROM unnest($2::text[]) AS u(id)
+            CROSS JOIN LATERAL (SELECT x.id, x.stock, x.buffer_stock FROM products x WHERE x.tenant_id = $1 AND x.id = u.id OFFSET 0) p
+            LEFT JOIN LATERAL (SELECT y.channel_id, y.external_id FROM product_channel_mappings y
+                               WHERE y.tenant_id = $1 AND y.product_id = p.id OFFSET 0) m ON true
             ORDER BY p.id, m.channel_id
-            """, tenantId, productIds.ToArray());
+            """, tenantId, productIds.Distinct(StringComparer.Ordinal).ToArray());
 
     /// <summary>The targets in the reader's current result set, that of <see cref="ReadTargetsCommand"/>.</summary>
     public static async Task<IReadOnlyList<SyncTarget>> ReadTargetsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
@@ -64,20 +65,31 @@ public static class SyncStore
         // change's origin) never waits for a pass to commit. Then set-based, whatever the number of
         // products: each channel that took its level, and each open sync event completed with its
         // product's level, status and results.
-        var taken = records.SelectMany(r => r.OkChannels.Select(channel => (r.Target.ProductId, Channel: channel, r.Target.ChannelQuantity))).ToList();
+        var taken = records.SelectMany(r => r.OkChannels.Distinct(StringComparer.Ordinal)
+                .SelectMany(channel => r.Target.Items.Where(i => i.ChannelId == channel))
+                .Select(item => (r.Target.ProductId, item.ChannelId, item.ExternalId, r.Target.ChannelQuantity)))
+            .ToList();
         if (taken.Count > 0)
         {
+            // Each item by its whole key (both unique keys of the table); the keys sorted by the server,
+            // in its collation, so the locks are taken in the order every other writer takes them.
             yield return BatchCommand.Of("""
-                SELECT 1 FROM product_channel_mappings
-                WHERE tenant_id = $1 AND (product_id, channel_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-                ORDER BY product_id, channel_id, external_id FOR UPDATE
-                """, context.TenantId, taken.Select(t => t.ProductId).ToArray(), taken.Select(t => t.Channel).ToArray());
+                SELECT 1
+                FROM (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) AS k(product_id, channel_id, external_id) ORDER BY 1, 2, 3) k,
+                     LATERAL (SELECT 1 FROM product_channel_mappings x
+                              WHERE x.tenant_id = $1 AND x.product_id = k.product_id AND x.channel_id = k.channel_id AND x.external_id = k.external_id
+                              FOR UPDATE) l
+                """, context.TenantId, taken.Select(t => t.ProductId).ToArray(), taken.Select(t => t.ChannelId).ToArray(),
+                taken.Select(t => t.ExternalId).ToArray());
             yield return BatchCommand.Of("""
                 UPDATE product_channel_mappings m SET channel_stock = u.quantity
-                FROM unnest($2::text[], $3::text[], $4::int[]) AS u(product_id, channel_id, quantity)
-                WHERE m.tenant_id = $1 AND m.product_id = u.product_id AND m.channel_id = u.channel_id
-                """, context.TenantId, taken.Select(t => t.ProductId).ToArray(), taken.Select(t => t.Channel).ToArray(),
-                taken.Select(t => t.ChannelQuantity).ToArray());
+                FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS u(product_id, channel_id, external_id, quantity),
+                     LATERAL (SELECT x.ctid AS row FROM product_channel_mappings x
+                              WHERE x.tenant_id = $1 AND x.product_id = u.product_id AND x.channel_id = u.channel_id AND x.external_id = u.external_id
+                              OFFSET 0) r
+                WHERE m.ctid = r.row
+                """, context.TenantId, taken.Select(t => t.ProductId).ToArray(), taken.Select(t => t.ChannelId).ToArray(),
+                taken.Select(t => t.ExternalId).ToArray(), taken.Select(t => t.ChannelQuantity).ToArray());
         }
         var completed = records.Where(r => r.Target.OpenSyncEvents.Count > 0)
             .Select(r => (Record: r, Results: JsonSerializer.Serialize(r.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult)))
@@ -87,8 +99,9 @@ public static class SyncStore
         {
             yield return BatchCommand.Of("""
                 UPDATE sync_events s SET quantity = u.quantity, status = u.status, results = u.results::jsonb, completed_at = now()
-                FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]) AS u(id, quantity, status, results)
-                WHERE s.tenant_id = $1 AND s.id = u.id
+                FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]) AS u(id, quantity, status, results),
+                     LATERAL (SELECT x.ctid AS row FROM sync_events x WHERE x.tenant_id = $1 AND x.id = u.id OFFSET 0) r
+                WHERE s.ctid = r.row
                 """, context.TenantId, completed.Select(c => c.Id).ToArray(), completed.Select(c => c.ChannelQuantity).ToArray(),
                 completed.Select(c => c.Status).ToArray(), completed.Select(c => c.Results).ToArray());
         }

@@ -74,10 +74,14 @@ public static class PendingSyncs
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    // The statement LockAsync runs: product order, the order every writer of these rows takes them in.
+    // The statement LockAsync runs: product order (sorted by the server, in its collation), the order every
+    // writer of these rows takes them in; each row by its key (fit for GenericPlans).
     private static NpgsqlBatchCommand LockCommand(HandlerContext context, IReadOnlyList<string> productIds) =>
-        BatchCommand.Of("SELECT 1 FROM sync_pending WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE",
-            context.TenantId, productIds.ToArray());
+        BatchCommand.Of("""
+            SELECT 1
+            FROM (SELECT DISTINCT k.product_id FROM unnest($2::text[]) AS k(product_id) ORDER BY 1) k,
+                 LATERAL (SELECT 1 FROM sync_pending x WHERE x.tenant_id = $1 AND x.product_id = k.product_id FOR UPDATE) l
+            """, context.TenantId, productIds.ToArray());
 
     /// <summary>
     /// Leases due rows across tenants, fairly: at most <paramref name="perTenant"/> products of a tenant,
@@ -135,12 +139,20 @@ public static class PendingSyncs
         // orders would deadlock, and the request transactions folding into them run concurrently.
         var products = claimed.Select(c => c.ProductId).ToArray();
         yield return LockCommand(context, products);
+        // Then each row by its address, now that it is locked.
         yield return BatchCommand.Of("""
-            DELETE FROM sync_pending s USING unnest($2::text[], $3::bigint[]) AS c(product_id, version)
-            WHERE s.tenant_id = $1 AND s.product_id = c.product_id AND s.version = c.version
+            DELETE FROM sync_pending s
+            USING unnest($2::text[], $3::bigint[]) AS c(product_id, version),
+                  LATERAL (SELECT x.ctid AS row FROM sync_pending x
+                           WHERE x.tenant_id = $1 AND x.product_id = c.product_id AND x.version = c.version OFFSET 0) r
+            WHERE s.ctid = r.row
             """, context.TenantId, products, claimed.Select(c => c.Version).ToArray());
-        yield return BatchCommand.Of("UPDATE sync_pending SET lease_until = NULL, due_at = now() WHERE tenant_id = $1 AND product_id = ANY($2)",
-            context.TenantId, products);
+        yield return BatchCommand.Of("""
+            UPDATE sync_pending s SET lease_until = NULL, due_at = now()
+            FROM unnest($2::text[]) AS c(product_id),
+                 LATERAL (SELECT x.ctid AS row FROM sync_pending x WHERE x.tenant_id = $1 AND x.product_id = c.product_id OFFSET 0) r
+            WHERE s.ctid = r.row
+            """, context.TenantId, products);
     }
 
     /// <summary>

@@ -49,7 +49,11 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
             foreach (var tenant in tenants)
             {
                 batch.BatchCommands.Add(TenantDatabase.BindCommand(tenant.Key));
+                // The targets reach their rows by key: planned once per connection. The reads of the
+                // tenant's channels and open alerts take all of them, and are planned each time.
+                batch.BatchCommands.Add(GenericPlans.Begin());
                 batch.BatchCommands.Add(SyncStore.ReadTargetsCommand(tenant.Key, tenant.Select(x => x.ProductId).ToList()));
+                batch.BatchCommands.Add(GenericPlans.End());
                 batch.BatchCommands.Add(ChannelStore.ReadAllCommand(tenant.Key));
                 // Read here, not while recording: the record transaction holds row locks and should not wait on reads.
                 batch.BatchCommands.Add(AlertStore.OpenSubjectsCommand(tenant.Key, [AlertKinds.ChannelStatus, AlertKinds.SyncHealth]));
@@ -111,7 +115,8 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
         // are held for as long as that takes, not for a chain of round trips per tenant.
         await database.InTransactionForTenantsAsync(async (c, tx, ct) =>
         {
-            await using var batch = new NpgsqlBatch(c, tx);
+            // Every statement recording a pass reaches its rows by key, or inserts: planned once per connection.
+            await using var batch = new NpgsqlBatch(c, tx) { BatchCommands = { GenericPlans.Begin() } };
             foreach (var (pass, records) in passes)
             {
                 var context = new HandlerContext(c, tx, pass.TenantId, default);

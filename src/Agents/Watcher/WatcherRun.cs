@@ -1,5 +1,6 @@
 using Fairlane.Agents.Handling;
 using Fairlane.Agents.Inventory;
+using Fairlane.Agents.Storage;
 using Fairlane.Agents.Sync;
 using Npgsql;
 
@@ -92,14 +93,17 @@ internal sealed class WatcherRun
         var direct = _handoff.Options.Handoff == SyncHandoff.Direct && _changed.Count > 0;
         // Sync's rows last, as a pusher's record takes the mappings before them; products in order.
         var writes = InventoryStore.ApplyReportsCommands(_context, _changed.Select(c => (c.Key, _stock[c.Key])).ToList(),
-            _reported.Select(k => _items[k]).Select(i => new ItemReport(i.ChannelId, i.ExternalId, i.ChannelStock!.Value, i.LastSequence, i.LastChangedAt!.Value)).ToList(),
+            _reported.Select(k => _items[k]).Select(i => new ItemReport(i.ChannelId, i.ExternalId, i.ProductId, i.ChannelStock!.Value, i.LastSequence, i.LastChangedAt!.Value)).ToList(),
             _syncEvents);
+        // Planned once per connection: every statement here reaches its rows by key, or inserts.
+        batch.BatchCommands.Add(GenericPlans.Begin());
         foreach (var write in writes.Concat(_events)) batch.BatchCommands.Add(write);
         if (direct)
         {
             batch.BatchCommands.Add(PendingSyncs.MarkManyCommand(_context,
                 _changed.Select(c => (c.Key, c.Value.Mixed ? null : (string?)c.Value.OriginChannelId)).ToList(), _handoff.Options.Debounce));
         }
+        batch.BatchCommands.Add(GenericPlans.End());
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var folded = 0;
         do

@@ -33,14 +33,23 @@ public static class InventoryStore
     public static async Task<(IReadOnlyList<MappedItem> Items, IReadOnlyList<long> SyncEventIds)> LockItemsAsync(HandlerContext context,
         IReadOnlyList<(string ChannelId, string ExternalId)> items, int syncEventIds, CancellationToken cancellationToken)
     {
+        // Planned for each run (custom plans), not in a GenericPlans stretch: the mapping has two unique
+        // keys that share the tenant and channel, and a plan made while the tables were nearly empty
+        // could scan the one that does not hold the item (GenericPlanTests shows it).
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
         {
             BatchCommands =
             {
-                GenericPlans.Begin(),
-                LockItemsCommand(context, items),
+                BatchCommand.Of("""
+                    SELECT m.channel_id, m.external_id, m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock,
+                           p.stock, p.buffer_stock, p.low_stock_threshold
+                    FROM product_channel_mappings m
+                    JOIN products p ON p.tenant_id = m.tenant_id AND p.id = m.product_id
+                    WHERE m.tenant_id = $1 AND (m.channel_id, m.external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+                    ORDER BY p.id, m.channel_id, m.external_id
+                    FOR UPDATE OF m, p
+                    """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray()),
                 BatchCommand.Of("SELECT nextval(pg_get_serial_sequence('sync_events', 'id')) FROM generate_series(1, $1)", syncEventIds),
-                GenericPlans.End(),
             },
         };
         var mapped = new List<MappedItem>();
@@ -60,28 +69,6 @@ public static class InventoryStore
         ids.Sort();
         return (mapped, ids);
     }
-
-    /// <summary>
-    /// The statement of <see cref="LockItemsAsync"/>'s read, fit for <see cref="GenericPlans"/>: each item's
-    /// mapping found by its key (no lock yet), the keys sorted by the server in its collation, then each
-    /// mapping and its product read again by key and locked, in that order. A mapping moved to another
-    /// product in between is locked under its new product, as a plain sorted read would do it.
-    /// </summary>
-    public static NpgsqlBatchCommand LockItemsCommand(HandlerContext context, IReadOnlyList<(string ChannelId, string ExternalId)> items) =>
-        BatchCommand.Of("""
-            SELECT l.*
-            FROM (SELECT DISTINCT f.product_id, f.channel_id, f.external_id
-                  FROM unnest($2::text[], $3::text[]) AS u(channel_id, external_id),
-                       LATERAL (SELECT x.product_id, x.channel_id, x.external_id FROM product_channel_mappings x
-                                WHERE x.tenant_id = $1 AND x.channel_id = u.channel_id AND x.external_id = u.external_id OFFSET 0) f
-                  ORDER BY 1, 2, 3) k,
-                 LATERAL (SELECT m.channel_id, m.external_id, m.product_id, m.last_sequence, m.last_changed_at, m.channel_stock,
-                                 p.stock, p.buffer_stock, p.low_stock_threshold
-                          FROM product_channel_mappings m
-                          JOIN products p ON p.tenant_id = $1 AND p.id = m.product_id
-                          WHERE m.tenant_id = $1 AND m.channel_id = k.channel_id AND m.external_id = k.external_id
-                          FOR UPDATE OF m, p) l
-            """, context.TenantId, items.Select(i => i.ChannelId).ToArray(), items.Select(i => i.ExternalId).ToArray());
 
     /// <summary>
     /// The writes of a run of channel reports, set-based whatever the run's length: each changed

@@ -93,16 +93,17 @@ public static class SyncStore
         }
         var completed = records.Where(r => r.Target.OpenSyncEvents.Count > 0)
             .Select(r => (Record: r, Results: JsonSerializer.Serialize(r.Results.ToList(), AgentsJsonContext.Default.ListChannelSyncResult)))
-            .SelectMany(r => r.Record.Target.OpenSyncEvents.Select(id => (Id: id, r.Record.Target.ChannelQuantity, r.Record.Status, r.Results)))
+            .SelectMany(r => r.Record.Target.OpenSyncEvents.Select(id => (Id: id, r.Record.Target.ProductId, r.Record.Target.ChannelQuantity, r.Record.Status, r.Results)))
             .ToList();
         if (completed.Count > 0)
         {
             yield return BatchCommand.Of("""
                 UPDATE sync_events s SET quantity = u.quantity, status = u.status, results = u.results::jsonb, completed_at = now()
-                FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[]) AS u(id, quantity, status, results),
-                     LATERAL (SELECT x.ctid AS row FROM sync_events x WHERE x.tenant_id = $1 AND x.id = u.id OFFSET 0) r
+                FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[]) AS u(id, product_id, quantity, status, results),
+                     LATERAL (SELECT x.ctid AS row FROM sync_events x
+                              WHERE x.tenant_id = $1 AND x.product_id = u.product_id AND x.completed_at IS NULL AND x.id = u.id OFFSET 0) r
                 WHERE s.ctid = r.row
-                """, context.TenantId, completed.Select(c => c.Id).ToArray(), completed.Select(c => c.ChannelQuantity).ToArray(),
+                """, context.TenantId, completed.Select(c => c.Id).ToArray(), completed.Select(c => c.ProductId).ToArray(), completed.Select(c => c.ChannelQuantity).ToArray(),
                 completed.Select(c => c.Status).ToArray(), completed.Select(c => c.Results).ToArray());
         }
     }

@@ -70,7 +70,8 @@ public static class PendingSyncs
     /// <summary>Locks the pending rows of <paramref name="productIds"/> that exist, in product order, until the transaction ends.</summary>
     public static async Task LockAsync(HandlerContext context, IReadOnlyList<string> productIds, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { LockCommand(context, productIds) } };
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        GenericPlans.AddTo(batch, [LockCommand(context, productIds)]); // as when a pass releases them
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

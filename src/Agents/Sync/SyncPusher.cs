@@ -51,9 +51,7 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
                 batch.BatchCommands.Add(TenantDatabase.BindCommand(tenant.Key));
                 // The targets reach their rows by key: planned once per connection. The reads of the
                 // tenant's channels and open alerts take all of them, and are planned each time.
-                batch.BatchCommands.Add(GenericPlans.Begin());
-                batch.BatchCommands.Add(SyncStore.ReadTargetsCommand(tenant.Key, tenant.Select(x => x.ProductId).ToList()));
-                batch.BatchCommands.Add(GenericPlans.End());
+                GenericPlans.AddTo(batch, [SyncStore.ReadTargetsCommand(tenant.Key, tenant.Select(x => x.ProductId).ToList())]);
                 batch.BatchCommands.Add(ChannelStore.ReadAllCommand(tenant.Key));
                 // Read here, not while recording: the record transaction holds row locks and should not wait on reads.
                 batch.BatchCommands.Add(AlertStore.OpenSubjectsCommand(tenant.Key, [AlertKinds.ChannelStatus, AlertKinds.SyncHealth]));
@@ -116,7 +114,8 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
         await database.InTransactionForTenantsAsync(async (c, tx, ct) =>
         {
             // Every statement recording a pass reaches its rows by key, or inserts: planned once per connection.
-            await using var batch = new NpgsqlBatch(c, tx) { BatchCommands = { GenericPlans.Begin() } };
+            await using var batch = new NpgsqlBatch(c, tx);
+            var statements = new List<NpgsqlBatchCommand>();
             foreach (var (pass, records) in passes)
             {
                 var context = new HandlerContext(c, tx, pass.TenantId, default);
@@ -130,8 +129,9 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
                     .. CheckCommands(context, CauseOf(pass.Targets), results, pass.OpenAlerts),
                     .. PendingSyncs.ReleaseCommands(context, pass.Claimed),
                 ];
-                foreach (var command in commands) batch.BatchCommands.Add(command);
+                statements.AddRange(commands);
             }
+            GenericPlans.AddTo(batch, statements);
             await batch.ExecuteNonQueryAsync(ct);
             return true;
         }, cancellationToken);

@@ -96,14 +96,10 @@ internal sealed class WatcherRun
             _reported.Select(k => _items[k]).Select(i => new ItemReport(i.ChannelId, i.ExternalId, i.ProductId, i.ChannelStock!.Value, i.LastSequence, i.LastChangedAt!.Value)).ToList(),
             _syncEvents);
         // Planned once per connection: every statement here reaches its rows by key, or inserts.
-        batch.BatchCommands.Add(GenericPlans.Begin());
-        foreach (var write in writes.Concat(_events)) batch.BatchCommands.Add(write);
-        if (direct)
-        {
-            batch.BatchCommands.Add(PendingSyncs.MarkManyCommand(_context,
-                _changed.Select(c => (c.Key, c.Value.Mixed ? null : (string?)c.Value.OriginChannelId)).ToList(), _handoff.Options.Debounce));
-        }
-        batch.BatchCommands.Add(GenericPlans.End());
+        GenericPlans.AddTo(batch, direct
+            ? writes.Concat(_events).Append(PendingSyncs.MarkManyCommand(_context,
+                _changed.Select(c => (c.Key, c.Value.Mixed ? null : (string?)c.Value.OriginChannelId)).ToList(), _handoff.Options.Debounce))
+            : writes.Concat(_events));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var folded = 0;
         do

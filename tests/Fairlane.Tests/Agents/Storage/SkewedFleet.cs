@@ -20,8 +20,15 @@ public sealed class SkewedFleet : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        await Database.ExecuteAsync($"""
-            INSERT INTO tenants (id) SELECT '{Large}' UNION ALL SELECT 'small-' || g FROM generate_series(1, {SmallTenants}) g;
+        await SeedAsync(Database);
+        await Database.ExecuteAsync("ANALYZE");
+    }
+
+    /// <summary>Fills a migrated, empty database with the fleet (without analysing it).</summary>
+    internal static async Task SeedAsync(TestDatabase database)
+    {
+        await database.ExecuteAsync($"""
+            INSERT INTO tenants (id) SELECT '{Large}' UNION ALL SELECT 'small-' || g FROM generate_series(1, {SmallTenants}) g ON CONFLICT DO NOTHING;
             INSERT INTO channels (tenant_id, id, type) SELECT '{Large}', c, 'wix' FROM (VALUES ('north'), ('south')) v(c);
             INSERT INTO channels (tenant_id, id, type) SELECT id, 'north', 'wix' FROM tenants WHERE id <> '{Large}';
             INSERT INTO products (tenant_id, id, stock) SELECT '{Large}', 'p' || g, 10 FROM generate_series(1, {LargeProducts}) g;
@@ -33,7 +40,6 @@ public sealed class SkewedFleet : IAsyncLifetime
             INSERT INTO sync_events (tenant_id, product_id, source_event_id, quantity) SELECT tenant_id, id, 'f-' || id, 1 FROM products WHERE tenant_id = '{Large}';
             INSERT INTO sync_pending (tenant_id, product_id, due_at) SELECT tenant_id, id, now() FROM products;
             INSERT INTO alerts (tenant_id, kind, subject, message) SELECT '{Large}', 'low_stock', 'p' || g, 'low' FROM generate_series(1, {LargeProducts}) g;
-            ANALYZE;
             """);
     }
 

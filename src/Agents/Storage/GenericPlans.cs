@@ -38,12 +38,12 @@ public static class GenericPlans
     public static IEnumerable<NpgsqlBatchCommand> End() =>
         [new("SET LOCAL plan_cache_mode TO DEFAULT"), new("SET LOCAL enable_seqscan TO DEFAULT")];
 
-    /// <summary><paramref name="statements"/> in a stretch of their own. The settings return no rows, so a reader sees only the statements' results.</summary>
-    public static IEnumerable<NpgsqlBatchCommand> Around(IEnumerable<NpgsqlBatchCommand> statements) => [.. Begin(), .. statements, .. End()];
-
-    /// <summary>Adds <paramref name="statements"/> to <paramref name="batch"/> in a stretch of their own.</summary>
+    /// <summary>
+    /// Adds <paramref name="statements"/> to <paramref name="batch"/> in a stretch of their own. The settings
+    /// return no rows, so a reader sees only the statements' results.
+    /// </summary>
     public static void AddTo(NpgsqlBatch batch, IEnumerable<NpgsqlBatchCommand> statements)
     {
-        foreach (var statement in Around(statements)) batch.BatchCommands.Add(statement);
+        foreach (var statement in Begin().Concat(statements).Concat(End())) batch.BatchCommands.Add(statement);
     }
 }

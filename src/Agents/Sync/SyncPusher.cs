@@ -120,7 +120,7 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
             {
                 var context = new HandlerContext(c, tx, pass.TenantId, default);
                 var results = records.SelectMany(r => r.Results).ToList();
-                IEnumerable<NpgsqlBatchCommand> commands =
+                statements.AddRange(
                 [
                     TenantDatabase.BindCommand(pass.TenantId),
                     .. SyncStore.RecordCommands(context, records),
@@ -128,8 +128,7 @@ public sealed partial class SyncPusher(TenantDatabase database, ChannelStore cha
                         .Select(refused => ChannelStore.SetStatusCommand(pass.TenantId, refused, ChannelStatus.AuthFailed)),
                     .. CheckCommands(context, CauseOf(pass.Targets), results, pass.OpenAlerts),
                     .. PendingSyncs.ReleaseCommands(context, pass.Claimed),
-                ];
-                statements.AddRange(commands);
+                ]);
             }
             GenericPlans.AddTo(batch, statements);
             await batch.ExecuteNonQueryAsync(ct);

@@ -56,8 +56,7 @@ internal sealed class PlanProbe : IAsyncDisposable
     {
         await using var tx = await _connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(_connection, tx) { BatchCommands = { TenantDatabase.BindCommand(_tenantId) } };
-        foreach (var statement in GenericPlans.Begin()) batch.BatchCommands.Add(statement);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(execute + _arguments));
+        GenericPlans.AddTo(batch, [new NpgsqlBatchCommand(execute + _arguments)]); // in a stretch, as in production
         string result = "";
         await using (var reader = await batch.ExecuteReaderAsync())
         {

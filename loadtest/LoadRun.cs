@@ -111,8 +111,8 @@ internal sealed class LoadRun(RunRequest request)
         using var producer = new FairlaneProducer(kafka.BootstrapServers, "fairlane-loadtest");
         var sender = new OpenLoopSender(producer, baseline is null ? [topics.Webhooks] : [topics.Webhooks, baselineTopics.Webhooks], plan, _s.Seed,
             _hot is null ? null : _hot.StreamFor);
-        var fairlaneProbe = new LiveProbe(db.Owner, topics.Webhooks);
-        var baselineProbe = baselineDb is null ? null : new LiveProbe(baselineDb.Owner, baselineTopics.Webhooks);
+        using var fairlaneProbe = new LiveProbe(db.Owner, topics.Webhooks);
+        using var baselineProbe = baselineDb is null ? null : new LiveProbe(baselineDb.Owner, baselineTopics.Webhooks);
         var progress = new LiveProgress(sender.Sent, fairlaneProbe, baselineProbe, fleet, _memory);
         await WaitForBaselineAsync(baseline, cancellationToken);
 

@@ -56,14 +56,17 @@ internal sealed class RunCostModel
     }
 
     /// <summary>
-    /// How many events a run may take for its estimated cost to stay within <paramref name="budgetTicks"/>
-    /// (at least one), or null before any run was seen. Before runs of different sizes were seen, one more
-    /// than the runs so far: a run a little larger shows what an event adds, and the fit takes over from there.
+    /// How many events a run may take for what its events add to stay within <paramref name="budgetTicks"/>
+    /// (at least one), or null before any run was seen. The fixed part is left out: every run pays it
+    /// whatever its size, and it is largest exactly when the machine is busiest (a transaction waiting for
+    /// a core), where leaving it in would shrink runs to one and pay it for every event. Before runs of
+    /// different sizes were seen, one more than the runs so far: a run a little larger shows what an event
+    /// adds, and the fit takes over from there.
     /// </summary>
     public int? EventsWithin(long budgetTicks)
     {
         if (Fit() is not { } fit) return null;
-        var within = (int)Math.Clamp(Math.Floor((budgetTicks - fit.Fixed) / Math.Max(1, fit.PerEvent)), 1, int.MaxValue);
+        var within = (int)Math.Clamp(Math.Floor(budgetTicks / Math.Max(1, fit.PerEvent)), 1, int.MaxValue);
         return _shown is null ? Math.Max(within, (int)Math.Round(_n / _w) + 1) : within;
     }
 

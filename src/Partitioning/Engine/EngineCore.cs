@@ -59,7 +59,7 @@ public sealed partial class EngineCore<TEvent> where TEvent : IEngineEvent
     {
         var tenants = _scheduler.Snapshot().OrderByDescending(t => t.Queued + t.InFlight).Take(topTenants).ToList();
         return new EngineSnapshot(_scheduler.TotalQueued, _scheduler.TotalInFlight, _inTransit, _scheduler.ActiveTenants,
-            _parks.TenantsParked, tenants);
+            _parks.TenantsParked, tenants, _scheduler.RoundGrant);
     }
 
     private void BeginBusy(PartitionKey partition) => _busy[partition] = _busy.GetValueOrDefault(partition) + 1;

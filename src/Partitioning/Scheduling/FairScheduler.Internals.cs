@@ -5,7 +5,7 @@ public sealed partial class FairScheduler<T>
     // The one key of a tenant-ordered tenant's events; no ordering key from the catalogue starts with NUL.
     private const string TenantWideKey = "\0tenant";
 
-    private sealed class TenantState(string id, long quantumTicks)
+    private sealed class TenantState(string id)
     {
         public string Id { get; } = id;
         public TenantLimits Limits { get; private set; } = TenantLimits.Default;
@@ -20,9 +20,6 @@ public sealed partial class FairScheduler<T>
         public RunCostModel RunCost { get; } = new();
         public bool Visited { get; set; }
 
-        /// <summary>Credit granted per round: the quantum scaled by weight.</summary>
-        public long Grant => quantumTicks * Limits.Weight;
-
         public void Apply(TenantLimits limits, TimeSpan now)
         {
             if (Bucket is null || limits.RatePerSecond != Limits.RatePerSecond)
@@ -34,7 +31,7 @@ public sealed partial class FairScheduler<T>
     private TenantState StateOf(string tenant)
     {
         if (_tenants.TryGetValue(tenant, out var state)) return state;
-        state = new TenantState(tenant, options.Quantum.Ticks) { EstimateTicks = options.InitialEstimate.Ticks };
+        state = new TenantState(tenant) { EstimateTicks = options.InitialEstimate.Ticks };
         state.Apply(LimitsOf(tenant), TimeSpan.Zero);
         _tenants[tenant] = state;
         return state;
@@ -151,11 +148,25 @@ public sealed partial class FairScheduler<T>
         else state.BusyKeys.Remove(key);
     }
 
+    // Credit granted per round: the quantum scaled by weight, where the quantum is at least what one event
+    // run alone costs now. Below that, every visit overdraws: a tenant with one event gets a whole run per
+    // visit (and its debt goes when it goes idle), while a backlogged tenant gets only the quantum, so the
+    // tenants with most to do got the smallest share exactly when the machine was busiest.
+    private long GrantOf(TenantState state) => Math.Max(options.Quantum.Ticks, _loneRunTicks) * state.Limits.Weight;
+
+    // A run of one event completed: smooth what it cost into what running one event alone costs now. One
+    // outlier (an event that waited out a timeout) moves it by at most a thirty-second of twice its value.
+    private void ObserveLoneRun(long ticks)
+    {
+        var bound = 2 * Math.Max(options.Quantum.Ticks, _loneRunTicks);
+        _loneRunTicks += (Math.Min(ticks, bound) - _loneRunTicks) / 32;
+    }
+
     // The tenant's turn ends: keep any debt, but bank no more than one grant of credit.
     private void Leave(TenantState state)
     {
         state.Visited = false;
-        if (state.Deficit > state.Grant) state.Deficit = state.Grant;
+        if (state.Deficit > GrantOf(state)) state.Deficit = GrantOf(state);
         if (_current is not null && _current.Value == state) _current = _current.Next ?? _ring.First;
     }
 
@@ -167,13 +178,13 @@ public sealed partial class FairScheduler<T>
         {
             if (TryPick(state, now) is null) continue;
             runnable.Add(state);
-            var needed = state.Deficit > 0 ? 0 : (-state.Deficit / state.Grant) + 1;
+            var needed = state.Deficit > 0 ? 0 : (-state.Deficit / GrantOf(state)) + 1;
             rounds = Math.Min(rounds, needed);
         }
         if (runnable.Count == 0) return false;
         // The next pass grants one round itself; pre-grant the rounds before it.
         var preGrant = Math.Max(0, rounds - 1);
-        foreach (var state in runnable) state.Deficit += preGrant * state.Grant;
+        foreach (var state in runnable) state.Deficit += preGrant * GrantOf(state);
         return true;
     }
 

@@ -2,7 +2,8 @@ namespace Fairlane.Partitioning.Scheduling;
 
 /// <summary>
 /// Picks the next event to run across tenants: deficit round robin where the deficit is worker
-/// time, not event count. Each visit grants a backlogged tenant <c>quantum × weight</c> of credit;
+/// time, not event count. Each visit grants a backlogged tenant <c>quantum × weight</c> of credit, where
+/// the quantum is at least what one event run alone costs now;
 /// a dispatch charges the tenant's estimated cost and its completion replaces the estimate with the
 /// measured cost. Over time every backlogged tenant gets worker time in proportion to its weight,
 /// however much its events cost, and a tenant with nothing to run costs nothing (its state is
@@ -16,10 +17,14 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
     private readonly Dictionary<string, TenantLimits> _limits = new(StringComparer.Ordinal);
     private readonly LinkedList<TenantState> _ring = new(); // tenants with queued events
     private LinkedListNode<TenantState>? _current;
+    private long _loneRunTicks; // what one event run alone costs now, smoothed over tenants (see GrantOf)
 
     public FairScheduler() : this(new SchedulerOptions()) { }
 
     public int TotalQueued { get; private set; }
+
+    /// <summary>What a round grants a weight-1 tenant now: the quantum, or what one event run alone costs if more.</summary>
+    public TimeSpan RoundGrant => TimeSpan.FromTicks(Math.Max(options.Quantum.Ticks, _loneRunTicks));
     public int TotalInFlight { get; private set; }
 
     /// <summary>Tenants with queued or in-flight events.</summary>
@@ -59,7 +64,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
             if (!tenant.Visited)
             {
                 tenant.Visited = true;
-                if (pick is not null) tenant.Deficit += tenant.Grant;
+                if (pick is not null) tenant.Deficit += GrantOf(tenant);
             }
             if (pick is not null && tenant.Deficit > 0)
             {
@@ -150,6 +155,7 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
     /// <summary>The event finished (processed, parked or dead-lettered); charge what it really cost.</summary>
     public void Complete(WorkItem<T> item, TimeSpan cost)
     {
+        if (item.RunSize == 1) ObserveLoneRun(Math.Max(0, cost.Ticks));
         var state = Release(item, cost);
         DropIfIdle(state);
     }

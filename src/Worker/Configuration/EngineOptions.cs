@@ -14,12 +14,16 @@ public sealed class EngineOptions
     /// </summary>
     public int MaxBatchSize { get; set; } = 100;
 
-    /// <summary>Worker time a weight-1 tenant may start per scheduling round.</summary>
+    /// <summary>
+    /// Worker time a weight-1 tenant may start per scheduling round, at the least: while one event run
+    /// alone costs more (a busy machine), a round grants that.
+    /// </summary>
     public int QuantumMs { get; set; } = 10;
 
     /// <summary>
-    /// The estimated worker time one run (a batch of one tenant's events in one transaction) may take:
-    /// longer runs batch more, shorter ones hold a worker less. Charged by measured cost afterwards.
+    /// The estimated worker time the events of one run (a batch of one tenant's events in one
+    /// transaction) may add to what every run pays anyway (its transaction): longer runs batch more,
+    /// shorter ones hold a worker less. Charged by measured cost afterwards.
     /// </summary>
     public int RunBudgetMs { get; set; } = 50;
 

@@ -28,6 +28,7 @@ internal sealed class EngineMetricsReporter(FairEngine engine, IOptions<EngineOp
         FairlaneMetrics.BufferedBytes.Set(engine.BufferedBytes);
         FairlaneMetrics.ActiveTenants.Set(s.ActiveTenants);
         FairlaneMetrics.ParkedTenants.Set(s.ParkedTenants);
+        FairlaneMetrics.RoundGrant.Set(s.RoundGrant.TotalSeconds);
         FairlaneMetrics.GcHeapSize.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
 
         var current = new HashSet<string>(StringComparer.Ordinal);

@@ -84,6 +84,10 @@ internal static class FairlaneMetrics
     public static readonly Gauge ActiveTenants = Metrics.CreateGauge(
         "fairlane_active_tenants", "Tenants with queued or running events on this node.");
 
+    public static readonly Gauge RoundGrant = Metrics.CreateGauge(
+        "fairlane_scheduler_round_grant_seconds",
+        "Worker time a scheduling round grants a weight-1 tenant on this node: Engine:QuantumMs, or what one event run alone costs now if more.");
+
     public static readonly Gauge ParkedTenants = Metrics.CreateGauge(
         "fairlane_parked_tenants", "Tenants with events in the durable park of this node's partitions.");
 

@@ -34,6 +34,7 @@ internal sealed class FairlaneProcess : IAsyncDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("FAIRLANE__", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["MALLOC_ARENA_MAX"] = "2"; // as deploy/systemd and deploy/docker run the daemon
         foreach (var (k, v) in environment) info.Environment[k] = v;
         var log = logPath is null ? null : new StreamWriter(logPath) { AutoFlush = true };
         return new FairlaneProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), log);

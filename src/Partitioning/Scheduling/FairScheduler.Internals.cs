@@ -152,21 +152,20 @@ public sealed partial class FairScheduler<T>
     // run alone costs now. Below that, every visit overdraws: a tenant with one event gets a whole run per
     // visit (and its debt goes when it goes idle), while a backlogged tenant gets only the quantum, so the
     // tenants with most to do got the smallest share exactly when the machine was busiest.
-    private long GrantOf(TenantState state) => Math.Max(options.Quantum.Ticks, _loneRunTicks) * state.Limits.Weight;
+    private long GrantOf(TenantState state) => RoundGrantTicks * state.Limits.Weight;
 
     // A run of one event completed: smooth what it cost into what running one event alone costs now. One
     // outlier (an event that waited out a timeout) moves it by at most a thirty-second of twice its value.
     private void ObserveLoneRun(long ticks)
     {
-        var bound = 2 * Math.Max(options.Quantum.Ticks, _loneRunTicks);
-        _loneRunTicks += (Math.Min(ticks, bound) - _loneRunTicks) / 32;
+        _loneRunTicks += (Math.Min(ticks, 2 * RoundGrantTicks) - _loneRunTicks) / 32;
     }
 
     // The tenant's turn ends: keep any debt, but bank no more than one grant of credit.
     private void Leave(TenantState state)
     {
         state.Visited = false;
-        if (state.Deficit > GrantOf(state)) state.Deficit = GrantOf(state);
+        state.Deficit = Math.Min(state.Deficit, GrantOf(state));
         if (_current is not null && _current.Value == state) _current = _current.Next ?? _ring.First;
     }
 

@@ -24,7 +24,9 @@ public sealed partial class FairScheduler<T>(SchedulerOptions options)
     public int TotalQueued { get; private set; }
 
     /// <summary>What a round grants a weight-1 tenant now: the quantum, or what one event run alone costs if more.</summary>
-    public TimeSpan RoundGrant => TimeSpan.FromTicks(Math.Max(options.Quantum.Ticks, _loneRunTicks));
+    public TimeSpan RoundGrant => TimeSpan.FromTicks(RoundGrantTicks);
+
+    private long RoundGrantTicks => Math.Max(options.Quantum.Ticks, _loneRunTicks);
     public int TotalInFlight { get; private set; }
 
     /// <summary>Tenants with queued or in-flight events.</summary>

@@ -30,12 +30,12 @@ namespace Fairlane.Agents.Storage;
 /// </summary>
 public static class GenericPlans
 {
-    /// <summary>The statements that open a stretch: from there to <see cref="End"/>, or to the end of the transaction.</summary>
-    public static IEnumerable<NpgsqlBatchCommand> Begin() =>
+    // The statements that open a stretch: from there to End's, or to the end of the transaction.
+    private static IEnumerable<NpgsqlBatchCommand> Begin() =>
         [new("SET LOCAL plan_cache_mode = force_generic_plan"), new("SET LOCAL enable_seqscan = off")];
 
-    /// <summary>The statements that close a stretch: back to the session's own settings (the server's, or the connection string's).</summary>
-    public static IEnumerable<NpgsqlBatchCommand> End() =>
+    // The statements that close a stretch: back to the session's own settings (the server's, or the connection string's).
+    private static IEnumerable<NpgsqlBatchCommand> End() =>
         [new("SET LOCAL plan_cache_mode TO DEFAULT"), new("SET LOCAL enable_seqscan TO DEFAULT")];
 
     /// <summary>
